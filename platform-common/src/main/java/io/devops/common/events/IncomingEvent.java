@@ -1,0 +1,36 @@
+package io.devops.common.events;
+
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+
+/**
+ * A CloudEvent read from a Kafka record in binary mode. A record without {@code ce_id} or
+ * {@code ce_type} is not one of ours and is refused, so it lands in the dead-letter topic.
+ */
+public record IncomingEvent(String id, String type, String source, OffsetDateTime time, String key, String data) {
+
+    public static IncomingEvent from(ConsumerRecord<String, String> record) {
+        String id = header(record, CloudEventHeaders.ID);
+        String type = header(record, CloudEventHeaders.TYPE);
+        if (id == null || id.isBlank() || type == null || type.isBlank()) {
+            throw new MalformedEventException("record at " + record.topic() + "-" + record.partition() + "@" + record.offset()
+                    + " is not a CloudEvent: ce_id and ce_type headers are required");
+        }
+        String time = header(record, CloudEventHeaders.TIME);
+        return new IncomingEvent(id, type, header(record, CloudEventHeaders.SOURCE),
+                time == null ? null : OffsetDateTime.parse(time), record.key(), record.value());
+    }
+
+    /** A tombstone on a compacted topic: the keyed entity is gone. */
+    public boolean isTombstone() {
+        return data == null;
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}

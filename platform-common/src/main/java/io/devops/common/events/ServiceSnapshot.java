@@ -1,0 +1,43 @@
+package io.devops.common.events;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * The body of every event on the compacted {@code registry.services} topic: the whole service as it
+ * is after the change, so that the latest record per key is the service's state. A delete is a
+ * tombstone (no body) of type {@link #DEREGISTERED}.
+ */
+@RegisterForReflection
+public record ServiceSnapshot(
+        UUID id,
+        String name,
+        String url,
+        String environment,
+        String version,
+        HealthStatus status,
+        List<String> tags,
+        Map<String, String> metadata,
+        HealthCheckSpec healthCheck,
+        Lease lease,
+        OffsetDateTime lastSeen,
+        OffsetDateTime createdAt,
+        OffsetDateTime updatedAt,
+        long revision) {
+
+    public static final String REGISTERED = "io.devops.registry.service.registered";
+    public static final String UPDATED = "io.devops.registry.service.updated";
+    public static final String STATUS_CHANGED = "io.devops.registry.service.status_changed";
+    public static final String LEASE_EXPIRED = "io.devops.registry.service.lease_expired";
+    public static final String LEASE_RENEWED = "io.devops.registry.service.lease_renewed";
+    public static final String DEREGISTERED = "io.devops.registry.service.deregistered";
+
+    /** The heartbeat lease: null expires_at means the service has never sent a heartbeat. */
+    @RegisterForReflection
+    public record Lease(int ttlSeconds, Integer deregisterAfterSeconds, OffsetDateTime expiresAt, boolean expired) {
+    }
+}

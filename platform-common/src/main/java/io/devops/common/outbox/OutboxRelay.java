@@ -1,0 +1,282 @@
+package io.devops.common.outbox;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
+
+import io.devops.common.PlatformSettings;
+import io.devops.common.events.CloudEventHeaders;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Publishes committed outbox rows to Kafka in id order (so events of one key keep their order),
+ * with acks=all and an idempotent producer, then marks them sent. At most one relay per schema
+ * works at a time (a transaction-scoped advisory lock), so replicas never interleave. When Kafka or
+ * PostgreSQL is away the relay backs off and retries the same rows; a row is marked sent only after
+ * Kafka acknowledged it, so nothing committed is lost, and a crash between the acknowledgement and
+ * the mark can only repeat an event, which consumers drop by its {@code ce_id}.
+ *
+ * <p>It runs on a thread of its own with blocking waits: the Kafka producer may block for metadata,
+ * which must never happen on an event-loop thread.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    private static final Duration CLEANUP_EVERY = Duration.ofMinutes(1);
+
+    private final Pool pool;
+    private final PlatformSettings settings;
+    private final Map<String, Object> kafkaConfig;
+    private final AtomicLong backlog = new AtomicLong();
+    private final Counter published;
+    private final Counter failures;
+    private final String table;
+    private final Object pauses = new Object();
+
+    private volatile boolean running;
+    private Thread worker;
+    private KafkaProducer<String, byte[]> producer;
+
+    OutboxRelay(Pool pool, PlatformSettings settings, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+            MeterRegistry meters) {
+        this.pool = pool;
+        this.settings = settings;
+        this.kafkaConfig = kafkaConfig;
+        this.table = settings.schema() + ".outbox";
+        meters.gauge("outbox.backlog", backlog);
+        this.published = Counter.builder("outbox.published").description("Events the outbox relay published to Kafka")
+                .register(meters);
+        this.failures = Counter.builder("outbox.relay.failures")
+                .description("Relay rounds that failed because Kafka or PostgreSQL was unavailable").register(meters);
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (!settings.outbox().relayEnabled()) {
+            return;
+        }
+        producer = new KafkaProducer<>(producerConfig());
+        running = true;
+        worker = new Thread(this::run, "outbox-relay");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        running = false;
+        if (worker != null) {
+            worker.interrupt();
+            try {
+                worker.join(Duration.ofSeconds(10).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Events waiting to be published, as of the relay's last round. */
+    public long backlog() {
+        return backlog.get();
+    }
+
+    private Map<String, Object> producerConfig() {
+        Map<String, Object> config = new HashMap<>();
+        kafkaConfig.forEach((key, value) -> {
+            if (ProducerConfig.configNames().contains(key)) {
+                config.put(key, value);
+            }
+        });
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, settings.eventSource().replace("/", "") + "-outbox-relay");
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+        int deliveryMs = (int) settings.outbox().deliveryTimeout().toMillis();
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(deliveryMs - 5, 10_000));
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deliveryMs);
+        return config;
+    }
+
+    private void run() {
+        int failedRounds = 0;
+        Instant nextCleanup = Instant.now();
+        while (running) {
+            try {
+                int relayed = relayBatch();
+                if (failedRounds > 0) {
+                    LOG.infof("outbox relay for %s works again after %d failed rounds", table, failedRounds);
+                }
+                failedRounds = 0;
+                if (Instant.now().isAfter(nextCleanup)) {
+                    deleteSentRows();
+                    nextCleanup = Instant.now().plus(CLEANUP_EVERY);
+                }
+                if (relayed < settings.outbox().batchSize()) {
+                    pause(settings.outbox().pollInterval());
+                }
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                failedRounds++;
+                failures.increment();
+                if (failedRounds == 1 || failedRounds % 20 == 0) {
+                    LOG.warnf("outbox relay for %s failed (%d rounds in a row), retrying: %s", table, failedRounds,
+                            e.getMessage());
+                }
+                long backoff = Math.min(MAX_BACKOFF.toMillis(), 100L << Math.min(failedRounds, 6));
+                pause(Duration.ofMillis(backoff));
+            }
+        }
+    }
+
+    /** Publishes one batch; returns how many rows it marked sent. */
+    int relayBatch() {
+        SqlConnection connection = pool.getConnection().await().atMost(Duration.ofSeconds(10));
+        try {
+            Transaction transaction = connection.begin().await().atMost(Duration.ofSeconds(10));
+            Row lock = connection.query("select pg_try_advisory_xact_lock(hashtext('outbox:" + table + "'))").execute()
+                    .await().atMost(Duration.ofSeconds(10)).iterator().next();
+            if (!lock.getBoolean(0)) {
+                transaction.rollback().await().atMost(Duration.ofSeconds(10));
+                return 0;
+            }
+            RowSet<Row> rows = connection.preparedQuery("select id, ce_id, ce_type, ce_source, ce_time, topic, message_key, "
+                    + "payload, traceparent from " + table + " where sent_at is null order by id limit $1")
+                    .execute(Tuple.of(settings.outbox().batchSize())).await().atMost(Duration.ofSeconds(30));
+            List<Long> sent = publish(rows);
+            if (!sent.isEmpty()) {
+                connection.preparedQuery("update " + table + " set sent_at = now() where id = any($1)")
+                        .execute(Tuple.of(sent.toArray(Long[]::new))).await().atMost(Duration.ofSeconds(30));
+            }
+            transaction.commit().await().atMost(Duration.ofSeconds(30));
+            published.increment(sent.size());
+            updateBacklog(rows.size(), sent.size());
+            if (sent.size() < rows.size()) {
+                throw new IllegalStateException("Kafka did not acknowledge " + (rows.size() - sent.size()) + " events");
+            }
+            return sent.size();
+        } finally {
+            connection.close().await().atMost(Duration.ofSeconds(10));
+        }
+    }
+
+    /**
+     * Sends the rows and waits for Kafka's acknowledgements. Returns the ids of the acknowledged
+     * prefix: after the first failure nothing is marked, so a retry resends in the original order.
+     */
+    private List<Long> publish(RowSet<Row> rows) {
+        List<Long> ids = new ArrayList<>(rows.size());
+        List<Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
+        try {
+            for (Row row : rows) {
+                ids.add(row.getLong("id"));
+                acks.add(producer.send(toRecord(row)));
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "send failed after %d of %d events", acks.size(), rows.size());
+        }
+        producer.flush();
+        List<Long> sent = new ArrayList<>(acks.size());
+        long deadline = System.nanoTime() + settings.outbox().deliveryTimeout().plusSeconds(5).toNanos();
+        for (int i = 0; i < acks.size(); i++) {
+            try {
+                acks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                sent.add(ids.get(i));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (Exception e) {
+                LOG.debugf(e, "Kafka did not acknowledge outbox row %d", ids.get(i));
+                break;
+            }
+        }
+        return sent;
+    }
+
+    private static ProducerRecord<String, byte[]> toRecord(Row row) {
+        String payload = row.getString("payload");
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(row.getString("topic"), row.getString("message_key"),
+                payload == null ? null : payload.getBytes(StandardCharsets.UTF_8));
+        header(record, CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_1_0);
+        header(record, CloudEventHeaders.ID, row.getUUID("ce_id").toString());
+        header(record, CloudEventHeaders.TYPE, row.getString("ce_type"));
+        header(record, CloudEventHeaders.SOURCE, row.getString("ce_source"));
+        header(record, CloudEventHeaders.TIME, row.getOffsetDateTime("ce_time").toString());
+        header(record, CloudEventHeaders.SUBJECT, row.getString("message_key"));
+        if (payload != null) {
+            header(record, CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.JSON);
+        }
+        String traceparent = row.getString("traceparent");
+        if (traceparent != null) {
+            header(record, CloudEventHeaders.TRACEPARENT, traceparent);
+        }
+        return record;
+    }
+
+    private static void header(ProducerRecord<String, byte[]> record, String name, String value) {
+        record.headers().add(new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private void updateBacklog(int fetched, int sent) {
+        if (fetched < settings.outbox().batchSize()) {
+            backlog.set((long) fetched - sent);
+            return;
+        }
+        backlog.set(pool.query("select count(*) from " + table + " where sent_at is null").execute()
+                .await().atMost(Duration.ofSeconds(10)).iterator().next().getLong(0));
+    }
+
+    private void deleteSentRows() {
+        OffsetDateTime cutoff = OffsetDateTime.now().minus(settings.outbox().sentRetention());
+        pool.preparedQuery("delete from " + table + " where sent_at < $1").execute(Tuple.of(cutoff))
+                .await().atMost(Duration.ofSeconds(30));
+    }
+
+    private void pause(Duration duration) {
+        synchronized (pauses) {
+            try {
+                pauses.wait(Math.max(1, duration.toMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            }
+        }
+    }
+}

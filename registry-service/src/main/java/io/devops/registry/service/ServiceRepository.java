@@ -1,0 +1,93 @@
+package io.devops.registry.service;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
+import io.devops.common.PlatformSettings;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Reads and locks catalog rows. The list filters use SQL that HQL cannot say (jsonb containment,
+ * served by GIN indexes), so they are native queries over the service's own schema.
+ */
+@ApplicationScoped
+public class ServiceRepository implements PanacheRepositoryBase<RegisteredService, UUID> {
+
+    /** {@link StatusRule} in SQL: finds the rows whose stored status no longer follows the rule. */
+    static final String STATUS_SQL = "case when lease_expires_at is not null and lease_expires_at < now() then 'unknown' "
+            + "when health_status <> 'unknown' then health_status "
+            + "when lease_expires_at is not null then 'healthy' else 'unknown' end";
+
+    private final String table;
+
+    ServiceRepository(PlatformSettings settings) {
+        this.table = settings.schema() + ".services";
+    }
+
+    /** The row, locked until the transaction ends, so concurrent changes to one service queue up. */
+    public Uni<RegisteredService> findForUpdate(UUID id) {
+        return findById(id, LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    public Uni<Boolean> nameTaken(String name) {
+        return count("name", name).map(n -> n > 0);
+    }
+
+    public Uni<Page<RegisteredService>> search(ServiceQuery query, String tagsJson, String metadataJson) {
+        StringBuilder where = new StringBuilder(" where true");
+        Map<String, Object> params = new HashMap<>();
+        if (query.environment() != null) {
+            where.append(" and environment = :environment");
+            params.put("environment", query.environment());
+        }
+        if (query.status() != null) {
+            where.append(" and status = :status");
+            params.put("status", query.status().json());
+        }
+        if (!query.tags().isEmpty()) {
+            where.append(" and tags @> cast(:tags as jsonb)");
+            params.put("tags", tagsJson);
+        }
+        if (!query.metadata().isEmpty()) {
+            where.append(" and metadata @> cast(:metadata as jsonb)");
+            params.put("metadata", metadataJson);
+        }
+        return getSession().flatMap(session -> {
+            var select = session.createNativeQuery("select * from " + table + where
+                    + " order by created_at, id limit :limit offset :skip", RegisteredService.class);
+            var count = session.createNativeQuery("select count(*) from " + table + where, Long.class);
+            params.forEach((name, value) -> {
+                select.setParameter(name, value);
+                count.setParameter(name, value);
+            });
+            select.setParameter("limit", query.limit());
+            select.setParameter("skip", query.skip());
+            return select.getResultList().flatMap(rows -> count.getSingleResult()
+                    .map(total -> new Page<>(rows, ((Number) total).longValue())));
+        });
+    }
+
+    /** Services whose status must change because a lease lapsed or was renewed. */
+    public Uni<List<UUID>> withStaleStatus(int max) {
+        return ids("select id from " + table + " where status <> (" + STATUS_SQL + ") limit :max", max);
+    }
+
+    /** Services whose lease lapsed longer ago than their deregister-after time. */
+    public Uni<List<UUID>> dueForDeregistration(int max) {
+        return ids("select id from " + table + " where lease_expired_at is not null and deregister_after_seconds is not null "
+                + "and lease_expired_at + make_interval(secs => deregister_after_seconds) < now() limit :max", max);
+    }
+
+    private Uni<List<UUID>> ids(String sql, int max) {
+        return getSession().flatMap(session -> session.createNativeQuery(sql, UUID.class)
+                .setParameter("max", max).getResultList())
+                .map(ArrayList::new);
+    }
+}

@@ -1,0 +1,154 @@
+package io.devops.registry.service;
+
+import java.net.URI;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.devops.common.events.HealthStatus;
+import io.devops.common.problem.Problem;
+import io.devops.common.problem.ProblemException;
+import io.devops.common.problem.QueryParams;
+import io.devops.registry.heartbeat.HeartbeatBuffer;
+import io.devops.registry.heartbeat.KnownServices;
+import io.smallrye.mutiny.Uni;
+
+@Path("/services")
+@Tag(name = "services")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class ServiceResource {
+    static final String TOTAL_COUNT = "X-Total-Count";
+
+    private final ServiceCatalog catalog;
+    private final HeartbeatBuffer heartbeats;
+    private final KnownServices known;
+
+    ServiceResource(ServiceCatalog catalog, HeartbeatBuffer heartbeats, KnownServices known) {
+        this.catalog = catalog;
+        this.heartbeats = heartbeats;
+        this.known = known;
+    }
+
+    @POST
+    @Operation(summary = "Register a service")
+    @APIResponse(responseCode = "201", description = "Registered", content = @Content(schema = @Schema(implementation = ServiceView.class)))
+    @APIResponse(responseCode = "400", description = "Invalid registration", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "A service of that name exists", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Response> register(ServiceRegistration registration) {
+        return catalog.register(registration)
+                .map(view -> Response.created(URI.create("/services/" + view.id())).entity(view).build());
+    }
+
+    @GET
+    @Operation(summary = "List services", description = "Ordered by registration time; the total across pages is in X-Total-Count.")
+    @APIResponse(responseCode = "200", description = "A page of services", headers = @Header(name = TOTAL_COUNT),
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = ServiceView.class)))
+    public Uni<Response> list(
+            @QueryParam("environment") String environment,
+            @Parameter(description = "healthy, degraded, unhealthy or unknown") @QueryParam("status") String status,
+            @Parameter(description = "The former name of status") @QueryParam("status_filter") String statusFilter,
+            @Parameter(description = "Comma-separated; a service must carry all of them") @QueryParam("tags") String tags,
+            @Parameter(description = "key=value; repeat for several, all must match") @QueryParam("metadata") List<String> metadata,
+            @Parameter(description = "At most 1000", schema = @Schema(defaultValue = "100")) @QueryParam("limit") String limit,
+            @Parameter(schema = @Schema(defaultValue = "0")) @QueryParam("skip") String skip) {
+        ServiceQuery query = new ServiceQuery(blankToNull(environment), status(status != null ? status : statusFilter),
+                tags(tags), metadata(metadata),
+                QueryParams.boundedInt("limit", limit, 100, 0, 1000),
+                QueryParams.boundedInt("skip", skip, 0, 0, Integer.MAX_VALUE));
+        return catalog.list(query).map(page -> Response.ok(page.items().stream().map(this::withPendingBeat).toList())
+                .header(TOTAL_COUNT, page.total()).build());
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "Get a service")
+    @APIResponse(responseCode = "404", description = "No such service", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<ServiceView> get(@PathParam("id") String id) {
+        return catalog.get(ServiceIds.parse(id)).map(this::withPendingBeat);
+    }
+
+    @PUT
+    @Path("/{id}")
+    @Operation(summary = "Change a service", description = "Only the fields sent change.")
+    public Uni<ServiceView> update(@PathParam("id") String id, ServiceUpdate update) {
+        return catalog.update(ServiceIds.parse(id), update);
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Operation(summary = "Deregister a service")
+    @APIResponse(responseCode = "204", description = "Deregistered")
+    public Uni<Response> deregister(@PathParam("id") String id) {
+        var serviceId = ServiceIds.parse(id);
+        return catalog.deregister(serviceId).invoke(() -> known.forget(serviceId))
+                .map(ignored -> Response.noContent().build());
+    }
+
+    /** A heartbeat not yet written is still the service's latest sign of life. */
+    private ServiceView withPendingBeat(ServiceView view) {
+        return heartbeats.pendingBeat(view.id())
+                .filter(beat -> view.lastSeen() == null || beat.isAfter(view.lastSeen()))
+                .map(beat -> new ServiceView(view.id(), view.name(), view.url(), view.environment(), view.version(),
+                        view.status(), view.tags(), view.metadata(), view.healthCheck(), view.lease(), view.createdAt(),
+                        view.updatedAt(), beat, view.revision()))
+                .orElse(view);
+    }
+
+    private static HealthStatus status(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        try {
+            return HealthStatus.fromJson(raw.trim());
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("query parameter 'status' must be one of healthy, degraded, unhealthy, unknown; got '"
+                    + raw + "'");
+        }
+    }
+
+    private static List<String> tags(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(raw.split(",")).map(String::trim).filter(t -> !t.isEmpty()).distinct().toList();
+    }
+
+    private static Map<String, String> metadata(List<String> pairs) {
+        Map<String, String> filter = new LinkedHashMap<>();
+        for (String pair : pairs == null ? List.<String>of() : pairs) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw ProblemException.badRequest("query parameter 'metadata' must be key=value, got '" + pair + "'");
+            }
+            filter.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+        return filter;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}
