@@ -5,8 +5,8 @@ import java.time.Duration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Settings every service shares, under {@code platform.*}. */
-@ConfigMapping(prefix = "platform")
+/** Settings every service shares, under {@code devops.*}. */
+@ConfigMapping(prefix = "devops")
 public interface PlatformSettings {
 
     /** The database schema this service owns; its outbox and processed-event tables live there. */

@@ -14,7 +14,9 @@ import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
 /**
  * A row of the catalog. Tags, metadata and the health-check spec are JSON documents (jsonb, so
- * that containment filters use a GIN index); {@link ServiceMapper} converts them.
+ * that containment filters use a GIN index); {@link ServiceMapper} converts them. They travel as
+ * text and are cast in SQL both ways: the reactive driver reads jsonb as Vert.x JSON objects and
+ * sends a String bound to a jsonb parameter as a JSON string scalar.
  */
 @Entity
 @Table(name = "services")
@@ -46,15 +48,15 @@ public class RegisteredService extends PanacheEntityBase {
     public OffsetDateTime healthCheckedAt;
 
     @Column(nullable = false, columnDefinition = "jsonb")
-    @ColumnTransformer(write = "?::jsonb")
+    @ColumnTransformer(read = "tags::text", write = "?::text::jsonb")
     public String tags;
 
     @Column(nullable = false, columnDefinition = "jsonb")
-    @ColumnTransformer(write = "?::jsonb")
+    @ColumnTransformer(read = "metadata::text", write = "?::text::jsonb")
     public String metadata;
 
     @Column(name = "health_check", nullable = false, columnDefinition = "jsonb")
-    @ColumnTransformer(write = "?::jsonb")
+    @ColumnTransformer(read = "health_check::text", write = "?::text::jsonb")
     public String healthCheck;
 
     @Column(name = "lease_ttl_seconds", nullable = false)

@@ -25,6 +25,11 @@ public class ServiceRepository implements PanacheRepositoryBase<RegisteredServic
             + "when health_status <> 'unknown' then health_status "
             + "when lease_expires_at is not null then 'healthy' else 'unknown' end";
 
+    /** Every column, with the JSON ones as text, as {@link RegisteredService} maps them. */
+    private static final String COLUMNS = "id, name, url, environment, version, status, health_status, health_checked_at, "
+            + "tags::text as tags, metadata::text as metadata, health_check::text as health_check, lease_ttl_seconds, "
+            + "deregister_after_seconds, last_seen, lease_expires_at, lease_expired_at, created_at, updated_at, revision";
+
     private final String table;
 
     ServiceRepository(PlatformSettings settings) {
@@ -52,15 +57,15 @@ public class ServiceRepository implements PanacheRepositoryBase<RegisteredServic
             params.put("status", query.status().json());
         }
         if (!query.tags().isEmpty()) {
-            where.append(" and tags @> cast(:tags as jsonb)");
+            where.append(" and tags @> cast(cast(:tags as text) as jsonb)");
             params.put("tags", tagsJson);
         }
         if (!query.metadata().isEmpty()) {
-            where.append(" and metadata @> cast(:metadata as jsonb)");
+            where.append(" and metadata @> cast(cast(:metadata as text) as jsonb)");
             params.put("metadata", metadataJson);
         }
         return getSession().flatMap(session -> {
-            var select = session.createNativeQuery("select * from " + table + where
+            var select = session.createNativeQuery("select " + COLUMNS + " from " + table + where
                     + " order by created_at, id limit :limit offset :skip", RegisteredService.class);
             var count = session.createNativeQuery("select count(*) from " + table + where, Long.class);
             params.forEach((name, value) -> {
