@@ -1,7 +1,2 @@
--- wrk script: the same report as heartbeats.lua, for GET /ping.
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT rps=%.0f p50_ms=%.2f p99_ms=%.2f errors=%d non2xx=%d\n",
-    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    summary.errors.status))
-end
+-- wrk script: GET the URL given to wrk, with the common report.
+dofile("bench/report.lua")

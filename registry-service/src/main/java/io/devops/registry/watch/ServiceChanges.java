@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 import io.devops.common.events.EventCodec;
 import io.devops.common.events.IncomingEvent;
 import io.devops.common.events.ServiceSnapshot;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 
@@ -31,7 +32,8 @@ public class ServiceChanges {
         this.codec = codec;
     }
 
-    /** One change: {@code service} is null when the service was deregistered. */
+    /** One change: {@code service} is null when the service was deregistered. Serialised off the REST path. */
+    @RegisterForReflection
     public record ServiceChange(String eventId, String type, UUID serviceId, ServiceSnapshot service) {
     }
 
