@@ -1,9 +1,9 @@
 -- Databases, roles and schemas of the DevOps platform, for the local platform (devops) and
 -- for the tests (devops_test).
 --
--- ./platform runs this as the postgres superuser, connected to the postgres database:
---   psql -v ON_ERROR_STOP=1 -f tools/postgres/init.sql
--- It is idempotent: running it again changes nothing (and repairs what drifted).
+-- ./platform runs this as the postgres superuser, connected to the postgres database, then
+-- schemas.sql in each of the two databases. Both are idempotent: running them again changes
+-- nothing (and repairs what drifted).
 --
 -- One schema per service, owned by the service's own LOGIN role, which can touch only its
 -- schema (DESIGN.md, "Data"). Locally each role's password is its name.
@@ -31,34 +31,3 @@ BEGIN
   END LOOP;
 END
 $$;
-
--- Schemas: the same in each database. A role's default search_path ("$user", public) puts
--- its own schema first.
-\connect devops
-SET client_min_messages = warning;
-DO $$
-DECLARE
-  r text;
-BEGIN
-  FOREACH r IN ARRAY ARRAY['registry', 'monitoring', 'deployer', 'alerting'] LOOP
-    EXECUTE format('CREATE SCHEMA IF NOT EXISTS %I AUTHORIZATION %I', r, r);
-    EXECUTE format('ALTER SCHEMA %I OWNER TO %I', r, r);
-  END LOOP;
-END
-$$;
--- Nobody creates objects in public (PostgreSQL 15 already defaults to this; older ones do not).
-REVOKE CREATE ON SCHEMA public FROM PUBLIC;
-
-\connect devops_test
-SET client_min_messages = warning;
-DO $$
-DECLARE
-  r text;
-BEGIN
-  FOREACH r IN ARRAY ARRAY['registry', 'monitoring', 'deployer', 'alerting'] LOOP
-    EXECUTE format('CREATE SCHEMA IF NOT EXISTS %I AUTHORIZATION %I', r, r);
-    EXECUTE format('ALTER SCHEMA %I OWNER TO %I', r, r);
-  END LOOP;
-END
-$$;
-REVOKE CREATE ON SCHEMA public FROM PUBLIC;

@@ -8,9 +8,9 @@ import java.util.UUID;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * The body of every event on the compacted {@code registry.services} topic: the whole service as it
- * is after the change, so that the latest record per key is the service's state. A delete is a
- * tombstone (no body) of type {@link #DEREGISTERED}.
+ * A registered service as a whole: the body of every event on the compacted {@code registry.services}
+ * topic (the latest record per key is the service's state; a delete is a tombstone of type
+ * {@link #DEREGISTERED}), and what the registry's REST API returns.
  */
 @RegisterForReflection
 public record ServiceSnapshot(
@@ -35,6 +35,12 @@ public record ServiceSnapshot(
     public static final String LEASE_EXPIRED = "io.devops.registry.service.lease_expired";
     public static final String LEASE_RENEWED = "io.devops.registry.service.lease_renewed";
     public static final String DEREGISTERED = "io.devops.registry.service.deregistered";
+
+    /** This snapshot with a newer sign of life. */
+    public ServiceSnapshot withLastSeen(OffsetDateTime seen) {
+        return new ServiceSnapshot(id, name, url, environment, version, status, tags, metadata, healthCheck, lease, seen,
+                createdAt, updatedAt, revision);
+    }
 
     /** The heartbeat lease: null expires_at means the service has never sent a heartbeat. */
     @RegisterForReflection

@@ -2,6 +2,8 @@ package io.devops.common.testing;
 
 import java.lang.reflect.InvocationTargetException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Entry point of the broker process that {@link LocalKafkaBroker} launches: it starts a watchdog
@@ -48,16 +50,7 @@ public final class KafkaBrokerMain {
             parent.get().onExit().join();
             System.err.println("KafkaBrokerMain: the launching process " + parentPid + " exited, stopping the broker");
             // A clean shutdown normally takes a few seconds; never outlive the parent for long.
-            Thread killer = new Thread(() -> {
-                try {
-                    Thread.sleep(20_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                Runtime.getRuntime().halt(4);
-            }, "parent-watchdog-halt");
-            killer.setDaemon(true);
-            killer.start();
+            CompletableFuture.delayedExecutor(20, TimeUnit.SECONDS).execute(() -> Runtime.getRuntime().halt(4));
             System.exit(0);
         }, "parent-watchdog");
         watchdog.setDaemon(true);

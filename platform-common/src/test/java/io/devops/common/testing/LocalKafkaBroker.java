@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -33,10 +34,11 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real Apache Kafka broker (KRaft, broker and controller in one process) running as a child
@@ -444,42 +446,40 @@ public final class LocalKafkaBroker implements AutoCloseable {
     // readiness and topics
 
     private void awaitPort() {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (process().isEmpty()) {
-                throw failure("the Kafka broker exited during start-up", null);
-            }
+        awaitStartUp("listen on " + bootstrapServers(), READY_TIMEOUT, Duration.ofMillis(200), () -> {
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), brokerPort), 1_000);
-                return;
+                return true;
             } catch (IOException notYet) {
-                sleep(200);
+                return false;
             }
-        }
-        throw failure("the Kafka broker did not listen on " + bootstrapServers() + " within "
-                + READY_TIMEOUT.toSeconds() + " s", null);
+        });
     }
 
     private void awaitReady(Admin admin) {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        Exception last = null;
-        while (System.nanoTime() < deadline) {
-            if (process().isEmpty()) {
-                throw failure("the Kafka broker exited during start-up", null);
-            }
-            try {
-                if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
-                    return;
+        awaitStartUp("answer", READY_TIMEOUT, Duration.ofMillis(250),
+                () -> !admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty());
+    }
+
+    /**
+     * Polls {@code condition} until it holds; a condition that throws counts as not yet. Fails at
+     * once, with the broker's log, if the broker process exits meanwhile.
+     */
+    private void awaitStartUp(String what, Duration timeout, Duration poll, Callable<Boolean> condition) {
+        try {
+            Awaitility.await(what).atMost(timeout).pollInterval(poll).pollInSameThread().until(() -> {
+                if (process().isEmpty()) {
+                    throw failure("the Kafka broker exited during start-up", null);
                 }
-            } catch (ExecutionException | TimeoutException e) {
-                last = e;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw failure("interrupted while waiting for the Kafka broker", e);
-            }
-            sleep(250);
+                try {
+                    return condition.call();
+                } catch (ExecutionException | TimeoutException notYet) {
+                    return false;
+                }
+            });
+        } catch (ConditionTimeoutException e) {
+            throw failure("the Kafka broker did not " + what + " within " + timeout.toSeconds() + " s", e);
         }
-        throw failure("the Kafka broker did not answer within " + READY_TIMEOUT.toSeconds() + " s", last);
     }
 
     /** The topics of the platform: every {@link Topic} and its dead-letter topic. */
@@ -516,29 +516,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     /** Waits until every partition has a leader, so that the first client does not race it. */
-    private void awaitLeaders(Admin admin, List<String> names) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            try {
-                Map<String, TopicDescription> descriptions =
-                        admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
-                boolean allLed = descriptions.values().stream()
+    private void awaitLeaders(Admin admin, List<String> names) {
+        awaitStartUp("give every partition a leader", Duration.ofSeconds(30), Duration.ofMillis(100), () ->
+                admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
                         .flatMap(d -> d.partitions().stream())
                         .map(TopicPartitionInfo::leader)
-                        .allMatch(leader -> leader != null && !leader.isEmpty());
-                if (allLed) {
-                    return;
-                }
-            } catch (ExecutionException | TimeoutException e) {
-                if (System.nanoTime() > deadline) {
-                    throw failure("the topics' partitions got no leader", e);
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw failure("the topics' partitions got no leader within 30 s", null);
-            }
-            sleep(100);
-        }
+                        .allMatch(leader -> leader != null && !leader.isEmpty()));
     }
 
     // ---------------------------------------------------------------------------------------
@@ -695,15 +678,6 @@ public final class LocalKafkaBroker implements AutoCloseable {
             });
         } catch (IOException | UncheckedIOException e) {
             // best effort
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 }

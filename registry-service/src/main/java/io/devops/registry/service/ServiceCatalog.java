@@ -57,7 +57,7 @@ public class ServiceCatalog {
 
     @WithTransaction
     @WithSpan("registry.register")
-    public Uni<ServiceView> register(@NotNull(message = "a JSON body is required") @Valid ServiceRegistration request) {
+    public Uni<ServiceSnapshot> register(@NotNull(message = "a JSON body is required") @Valid ServiceRegistration request) {
         return repository.nameTaken(request.name()).flatMap(taken -> {
             if (taken) {
                 return Uni.createFrom().failure(nameConflict(request.name()));
@@ -87,26 +87,26 @@ public class ServiceCatalog {
                     .onFailure(UniqueViolation::is).transform(e -> nameConflict(request.name()))
                     .call(() -> publish(row, ServiceSnapshot.REGISTERED))
                     .invoke(() -> meters.counter("registry.registrations").increment())
-                    .map(mapper::toView);
+                    .map(mapper::toSnapshot);
         });
     }
 
     @WithSession
     @WithSpan("registry.get")
-    public Uni<ServiceView> get(@SpanAttribute("service.id") UUID id) {
-        return repository.findById(id).map(row -> mapper.toView(require(row, id)));
+    public Uni<ServiceSnapshot> get(@SpanAttribute("service.id") UUID id) {
+        return repository.findById(id).map(row -> mapper.toSnapshot(require(row, id)));
     }
 
     @WithSession
     @WithSpan("registry.list")
-    public Uni<Page<ServiceView>> list(ServiceQuery query) {
+    public Uni<Page<ServiceSnapshot>> list(ServiceQuery query) {
         return repository.search(query, mapper.json(query.tags()), mapper.json(query.metadata()))
-                .map(page -> new Page<>(page.items().stream().map(mapper::toView).toList(), page.total()));
+                .map(page -> new Page<>(page.items().stream().map(mapper::toSnapshot).toList(), page.total()));
     }
 
     @WithTransaction
     @WithSpan("registry.update")
-    public Uni<ServiceView> update(@SpanAttribute("service.id") UUID id,
+    public Uni<ServiceSnapshot> update(@SpanAttribute("service.id") UUID id,
             @NotNull(message = "a JSON body is required") @Valid ServiceUpdate change) {
         return repository.findForUpdate(id).flatMap(found -> {
             RegisteredService row = require(found, id);
@@ -122,7 +122,7 @@ public class ServiceCatalog {
                 return repository.flush()
                         .onFailure(UniqueViolation::is).transform(e -> nameConflict(change.name()))
                         .call(() -> publish(row, ServiceSnapshot.UPDATED))
-                        .map(ignored -> mapper.toView(row));
+                        .map(ignored -> mapper.toSnapshot(row));
             });
         });
     }

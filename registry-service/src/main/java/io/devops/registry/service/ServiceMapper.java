@@ -13,7 +13,10 @@ import io.devops.common.events.HealthCheckSpec;
 import io.devops.common.events.HealthStatus;
 import io.devops.common.events.ServiceSnapshot;
 
-/** Converts catalog rows to the API's views and the events' snapshots, and their JSON columns both ways. */
+/**
+ * Converts catalog rows to snapshots, which are both what the REST API returns and what the
+ * {@code registry.services} events carry, and the rows' JSON columns both ways.
+ */
 @ApplicationScoped
 public class ServiceMapper {
     private static final TypeReference<List<String>> TAGS = new TypeReference<>() {
@@ -25,11 +28,6 @@ public class ServiceMapper {
 
     ServiceMapper(EventCodec codec) {
         this.codec = codec;
-    }
-
-    public ServiceView toView(RegisteredService row) {
-        return new ServiceView(row.id, row.name, row.url, row.environment, row.version, status(row), tags(row),
-                metadata(row), healthCheck(row), lease(row), row.createdAt, row.updatedAt, row.lastSeen, row.revision);
     }
 
     public ServiceSnapshot toSnapshot(RegisteredService row) {

@@ -28,6 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.devops.common.events.HealthStatus;
+import io.devops.common.events.ServiceSnapshot;
 import io.devops.common.problem.Problem;
 import io.devops.common.problem.ProblemException;
 import io.devops.common.problem.QueryParams;
@@ -54,7 +55,7 @@ public class ServiceResource {
 
     @POST
     @Operation(summary = "Register a service")
-    @APIResponse(responseCode = "201", description = "Registered", content = @Content(schema = @Schema(implementation = ServiceView.class)))
+    @APIResponse(responseCode = "201", description = "Registered", content = @Content(schema = @Schema(implementation = ServiceSnapshot.class)))
     @APIResponse(responseCode = "400", description = "Invalid registration", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "A service of that name exists", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> register(ServiceRegistration registration) {
@@ -65,7 +66,7 @@ public class ServiceResource {
     @GET
     @Operation(summary = "List services", description = "Ordered by registration time; the total across pages is in X-Total-Count.")
     @APIResponse(responseCode = "200", description = "A page of services", headers = @Header(name = TOTAL_COUNT),
-            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = ServiceView.class)))
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = ServiceSnapshot.class)))
     public Uni<Response> list(
             @QueryParam("environment") String environment,
             @Parameter(description = "healthy, degraded, unhealthy or unknown") @QueryParam("status") String status,
@@ -86,14 +87,14 @@ public class ServiceResource {
     @Path("/{id}")
     @Operation(summary = "Get a service")
     @APIResponse(responseCode = "404", description = "No such service", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<ServiceView> get(@PathParam("id") String id) {
+    public Uni<ServiceSnapshot> get(@PathParam("id") String id) {
         return catalog.get(ServiceIds.parse(id)).map(this::withPendingBeat);
     }
 
     @PUT
     @Path("/{id}")
     @Operation(summary = "Change a service", description = "Only the fields sent change.")
-    public Uni<ServiceView> update(@PathParam("id") String id, ServiceUpdate update) {
+    public Uni<ServiceSnapshot> update(@PathParam("id") String id, ServiceUpdate update) {
         return catalog.update(ServiceIds.parse(id), update);
     }
 
@@ -108,12 +109,10 @@ public class ServiceResource {
     }
 
     /** A heartbeat not yet written is still the service's latest sign of life. */
-    private ServiceView withPendingBeat(ServiceView view) {
+    private ServiceSnapshot withPendingBeat(ServiceSnapshot view) {
         return heartbeats.pendingBeat(view.id())
                 .filter(beat -> view.lastSeen() == null || beat.isAfter(view.lastSeen()))
-                .map(beat -> new ServiceView(view.id(), view.name(), view.url(), view.environment(), view.version(),
-                        view.status(), view.tags(), view.metadata(), view.healthCheck(), view.lease(), view.createdAt(),
-                        view.updatedAt(), beat, view.revision()))
+                .map(view::withLastSeen)
                 .orElse(view);
     }
 
