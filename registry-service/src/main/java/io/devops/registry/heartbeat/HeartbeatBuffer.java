@@ -14,13 +14,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import io.devops.common.PlatformSettings;
+import io.devops.registry.service.ServiceRepository;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Coalesces heartbeats: each one only records the time in memory, and {@link #flush()} writes the
@@ -32,15 +30,13 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class HeartbeatBuffer {
     private static final Logger LOG = Logger.getLogger(HeartbeatBuffer.class);
 
-    private final Pool pool;
-    private final String table;
+    private final ServiceRepository repository;
     private final AtomicReference<ConcurrentHashMap<UUID, OffsetDateTime>> pending = new AtomicReference<>(new ConcurrentHashMap<>());
     private final Counter heartbeats;
     private final Timer flushes;
 
-    HeartbeatBuffer(Pool pool, PlatformSettings settings, MeterRegistry meters) {
-        this.pool = pool;
-        this.table = settings.schema() + ".services";
+    HeartbeatBuffer(ServiceRepository repository, MeterRegistry meters) {
+        this.repository = repository;
         this.heartbeats = Counter.builder("registry.heartbeats").description("Heartbeats received").register(meters);
         this.flushes = Timer.builder("registry.heartbeat.flush").description("Writing buffered heartbeats").register(meters);
         meters.gauge("registry.heartbeat.pending", pending, p -> p.get().size());
@@ -72,12 +68,7 @@ public class HeartbeatBuffer {
             times[i++] = beat.getValue();
         }
         long start = System.nanoTime();
-        return pool.preparedQuery("update " + table + " s set last_seen = b.seen, "
-                + "lease_expires_at = b.seen + make_interval(secs => s.lease_ttl_seconds) "
-                + "from unnest($1::uuid[], $2::timestamptz[]) as b(id, seen) "
-                + "where s.id = b.id and (s.last_seen is null or s.last_seen < b.seen)")
-                .execute(Tuple.of(ids, times))
-                .map(rows -> rows.rowCount())
+        return repository.recordBeats(ids, times)
                 .invoke(() -> flushes.record(Duration.ofNanos(System.nanoTime() - start)))
                 .onFailure().invoke(e -> {
                     LOG.warnf("could not write %d heartbeats, keeping them for the next flush: %s", batch.size(), e.getMessage());

@@ -5,11 +5,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.devops.common.PlatformSettings;
 import io.devops.registry.RegistrySettings;
+import io.devops.registry.service.ServiceRepository;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Remembers for a short while which service ids exist, so that a heartbeat is answered from memory
@@ -20,14 +18,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class KnownServices {
     private static final int MAX_ENTRIES = 200_000;
 
-    private final Pool pool;
-    private final String table;
+    private final ServiceRepository repository;
     private final long ttlNanos;
     private final ConcurrentHashMap<UUID, Long> knownUntil = new ConcurrentHashMap<>();
 
-    KnownServices(Pool pool, PlatformSettings platform, RegistrySettings settings) {
-        this.pool = pool;
-        this.table = platform.schema() + ".services";
+    KnownServices(ServiceRepository repository, RegistrySettings settings) {
+        this.repository = repository;
         this.ttlNanos = settings.heartbeat().knownServiceTtl().toNanos();
     }
 
@@ -38,9 +34,8 @@ public class KnownServices {
     }
 
     public Uni<Boolean> lookUp(UUID id) {
-        return pool.preparedQuery("select 1 from " + table + " where id = $1").execute(Tuple.of(id))
-                .map(rows -> {
-                    boolean exists = rows.size() > 0;
+        return repository.exists(id)
+                .map(exists -> {
                     if (exists) {
                         if (knownUntil.size() >= MAX_ENTRIES) {
                             knownUntil.clear();

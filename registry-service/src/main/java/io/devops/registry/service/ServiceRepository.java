@@ -1,5 +1,6 @@
 package io.devops.registry.service;
 
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,10 +13,13 @@ import jakarta.persistence.LockModeType;
 import io.devops.common.PlatformSettings;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Reads and locks catalog rows. The list filters use SQL that HQL cannot say (jsonb containment,
- * served by GIN indexes), so they are native queries over the service's own schema.
+ * Every statement on the catalog table. Domain reads and locks go through Hibernate Reactive; the
+ * list filters use SQL that HQL cannot say (jsonb containment, served by GIN indexes), so they are
+ * native queries; the heartbeat path's statements go straight to the reactive pool.
  */
 @ApplicationScoped
 public class ServiceRepository implements PanacheRepositoryBase<RegisteredService, UUID> {
@@ -31,9 +35,30 @@ public class ServiceRepository implements PanacheRepositoryBase<RegisteredServic
             + "deregister_after_seconds, last_seen, lease_expires_at, lease_expired_at, created_at, updated_at, revision";
 
     private final String table;
+    private final Pool pool;
 
-    ServiceRepository(PlatformSettings settings) {
+    ServiceRepository(PlatformSettings settings, Pool pool) {
         this.table = settings.schema() + ".services";
+        this.pool = pool;
+    }
+
+    /** Whether the service exists; straight on the pool, without a session, for the heartbeat path. */
+    public Uni<Boolean> exists(UUID id) {
+        return pool.preparedQuery("select 1 from " + table + " where id = $1").execute(Tuple.of(id))
+                .map(rows -> rows.size() > 0);
+    }
+
+    /**
+     * Writes many heartbeats in one statement: each service's {@code last_seen} and lease expiry,
+     * unless a later beat was written already. Returns how many rows changed.
+     */
+    public Uni<Integer> recordBeats(UUID[] ids, OffsetDateTime[] seen) {
+        return pool.preparedQuery("update " + table + " s set last_seen = b.seen, "
+                + "lease_expires_at = b.seen + make_interval(secs => s.lease_ttl_seconds) "
+                + "from unnest($1::uuid[], $2::timestamptz[]) as b(id, seen) "
+                + "where s.id = b.id and (s.last_seen is null or s.last_seen < b.seen)")
+                .execute(Tuple.of(ids, seen))
+                .map(rows -> rows.rowCount());
     }
 
     /** The row, locked until the transaction ends, so concurrent changes to one service queue up. */
