@@ -1,5 +1,6 @@
 package io.devops.common.problem;
 
+import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,12 +25,16 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
+import io.vertx.sqlclient.ClosedConnectionException;
+
 /**
  * Maps every failure of a request to RFC 9457 problem details. Client mistakes are 4xx with a
- * detail that says what to fix; anything else is a 500 whose detail reveals nothing internal.
+ * detail that says what to fix; an unreachable database is a 503 with Retry-After; anything else
+ * is a 500 whose detail reveals nothing internal.
  */
 public class ProblemMappers {
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    private static final int RETRY_AFTER_SECONDS = 5;
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
@@ -105,9 +110,25 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Exception e, UriInfo uri) {
+        if (dependencyAway(e)) {
+            LOG.warnf("request to %s failed, a dependency is unreachable: %s", path(uri), e.getMessage());
+            return Response.fromResponse(respond(new Problem("about:blank", "Service Unavailable", 503,
+                    "a service this one depends on (its database) is unreachable; retry shortly", path(uri), List.of())))
+                    .header("Retry-After", RETRY_AFTER_SECONDS).build();
+        }
         LOG.errorf(e, "request to %s failed", path(uri));
         return respond(new Problem("about:blank", "Internal Server Error", 500,
                 "the server failed to process the request; see its log", path(uri), List.of()));
+    }
+
+    /** A connection that could not be made, or was lost: the dependency is away, not the request wrong. */
+    private static boolean dependencyAway(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof ClosedConnectionException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Response badJson(String detail, List<Problem.FieldError> errors, UriInfo uri) {

@@ -1,0 +1,72 @@
+package io.devops.registry;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+
+import java.time.Duration;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import io.devops.common.events.CloudEventHeaders;
+import io.devops.common.events.ServiceSnapshot;
+import io.devops.common.events.Topic;
+import io.devops.common.testing.KafkaBrokerResource;
+import io.devops.common.testing.PostgresProxyResource;
+import io.devops.common.testing.PostgresProxyResource.InjectPostgresProxy;
+import io.devops.common.testing.TcpProxy;
+import io.devops.common.testing.TopicProbe;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * PostgreSQL goes away and comes back: requests that need it get a 503 problem meanwhile,
+ * heartbeats are still taken and written later, and the service recovers by itself with nothing
+ * acknowledged lost.
+ */
+@QuarkusTest
+@WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(PostgresProxyResource.class)
+class PostgresOutageTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @InjectPostgresProxy
+    TcpProxy postgres;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Test
+    void serviceRecoversByItselfAndLosesNothingAcknowledged() {
+        String before = Services.registerOk(Services.registration("before-db-outage"));
+        given().post("/services/" + before + "/heartbeat").then().statusCode(200);
+        try (TopicProbe services = TopicProbe.open(bootstrap, Topic.REGISTRY_SERVICES.topicName())) {
+            postgres.cut();
+            try {
+                await().atMost(WAIT).untilAsserted(() -> Services.register(Services.registration("during-db-outage"))
+                        .then().statusCode(503).contentType("application/problem+json")
+                        .header("Retry-After", notNullValue()));
+                given().post("/services/" + before + "/heartbeat").then().statusCode(200);
+                await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(503));
+            } finally {
+                postgres.restore();
+            }
+
+            await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+            String after = Services.registerOk(Services.registration("after-db-outage"));
+            // the heartbeat taken during the outage was written once the database was back
+            await().atMost(WAIT).untilAsserted(() -> given().get("/services/" + before).then()
+                    .body("status", equalTo("healthy")).body("last_seen", notNullValue()));
+
+            assertThat(services.await(TopicProbe.keyed(before), 1, WAIT))
+                    .extracting(r -> TopicProbe.header(r, CloudEventHeaders.TYPE))
+                    .containsExactly(ServiceSnapshot.LEASE_RENEWED);
+            assertThat(services.await(TopicProbe.keyed(after), 1, WAIT))
+                    .extracting(r -> TopicProbe.header(r, CloudEventHeaders.TYPE))
+                    .containsExactly(ServiceSnapshot.REGISTERED);
+        }
+    }
+}
