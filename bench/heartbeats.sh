@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Heartbeat benchmark: drives POST /services/{id}/heartbeat with wrk against the running
-# registry-service and, in the same run, GET /ping (a constant answer) as the HTTP stack's ceiling.
+# registry-service with an operator's bearer token and, in the same run, GET /ping (a constant
+# answer, open) as the HTTP stack's ceiling.
 # Usage: bench/heartbeats.sh [services=1000] [seconds=20] [connections=64]
 # Starts the platform with ./platform up if the registry is not answering.
 set -euo pipefail
@@ -15,6 +16,11 @@ THREADS=2
 command -v wrk >/dev/null || { echo "==> installing wrk"; apt-get install -y -qq wrk >/dev/null; }
 curl -sf "$BASE/q/health/ready" >/dev/null || ./platform up
 
+export TOKEN=${TOKEN:-$(./platform token operator)}
+auth=(-H "Authorization: Bearer $TOKEN")
+# Registrations and deletes are rate limited per client: curl waits as Retry-After says.
+retry=(--retry 100 --retry-max-time 300)
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 ids="$work/ids"
@@ -23,7 +29,7 @@ echo "==> registering $SERVICES services"
 for i in $(seq 1 "$SERVICES"); do
   printf '{"name":"bench-%s-%s","url":"http://bench-%s.example.internal:8080","environment":"bench","tags":["bench"]}\n' "$run" "$i" "$i"
 done | while read -r body; do
-  curl -sf -H 'Content-Type: application/json' -d "$body" "$BASE/services" | grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4
+  curl -sf "${retry[@]}" "${auth[@]}" -H 'Content-Type: application/json' -d "$body" "$BASE/services" | grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4
 done > "$ids"
 [ "$(wc -l < "$ids")" -eq "$SERVICES" ] || { echo "registration failed"; exit 1; }
 
@@ -45,4 +51,4 @@ ratio=$(awk -v b="$beat_rps" -v p="$ping_rps" 'BEGIN { printf "%.2f", b / p }')
 echo "heartbeat/ping throughput ratio: $ratio (goal >= 0.50); heartbeat p99: ${beat_p99} ms (goal < 25)"
 
 echo "==> removing the benchmark's services"
-while read -r id; do curl -sf -X DELETE "$BASE/services/$id" >/dev/null; done < "$ids"
+while read -r id; do curl -sf "${retry[@]}" "${auth[@]}" -X DELETE "$BASE/services/$id" >/dev/null; done < "$ids"

@@ -2,6 +2,9 @@ package io.devops.common;
 
 import java.time.Duration;
 
+import java.util.Optional;
+import java.util.regex.Pattern;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -18,6 +21,8 @@ public interface PlatformSettings {
     Outbox outbox();
 
     Inbox inbox();
+
+    RateLimit rateLimit();
 
     interface Outbox {
         /** Off only in tests that exercise the outbox table without a broker. */
@@ -44,5 +49,22 @@ public interface PlatformSettings {
         /** How long processed event ids are remembered; longer than any redelivery can take. */
         @WithDefault("7d")
         Duration processedRetention();
+    }
+
+    /** Per-client limits on requests that change something (POST, PUT, PATCH, DELETE). */
+    interface RateLimit {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The steady rate a client may write at. */
+        @WithDefault("50")
+        int writesPerSecond();
+
+        /** How many writes a client may send at once before the steady rate applies. */
+        @WithDefault("100")
+        int burst();
+
+        /** Write paths exempt from the limit, for those that cost no database write (heartbeats). */
+        Optional<Pattern> exemptPaths();
     }
 }

@@ -1,6 +1,6 @@
 package io.devops.registry;
 
-import static io.restassured.RestAssured.given;
+import static io.devops.registry.Services.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -62,7 +62,7 @@ class BadInputTest {
     void badRegistrationIsRejectedWithAProblemAndNothingChanges(String body) {
         long before = Services.total();
         try (TopicProbe probe = TopicProbe.open(bootstrap, Topic.REGISTRY_SERVICES.topicName())) {
-            given().contentType(ContentType.JSON).body(body).post("/services").then()
+            api().contentType(ContentType.JSON).body(body).post("/services").then()
                     .statusCode(400).contentType(PROBLEM)
                     .body("status", equalTo(400)).body("title", equalTo("Bad Request"))
                     .body("detail", org.hamcrest.Matchers.not(org.hamcrest.Matchers.emptyOrNullString()));
@@ -74,7 +74,7 @@ class BadInputTest {
 
     @Test
     void validationErrorsNameEveryField() {
-        given().contentType(ContentType.JSON)
+        api().contentType(ContentType.JSON)
                 .body(Map.of("name", "Bad_Name", "url", "ftp://x", "health_check", Map.of("timeout_seconds", 0)))
                 .post("/services").then().statusCode(400).contentType(PROBLEM)
                 .body("errors.field", hasItem("name"))
@@ -84,7 +84,7 @@ class BadInputTest {
 
     @Test
     void unknownEnumValueListsTheAllowedOnes() {
-        given().contentType(ContentType.JSON)
+        api().contentType(ContentType.JSON)
                 .body(Map.of("name", "svc", "url", "http://a.example", "health_check", Map.of("type", "icmp")))
                 .post("/services").then().statusCode(400).contentType(PROBLEM)
                 .body("errors[0].field", equalTo("health_check.type"))
@@ -106,7 +106,7 @@ class BadInputTest {
     void oversizedBodyIsRefusedBeforeItIsRead() {
         long before = Services.total();
         String huge = "{\"name\": \"big\", \"url\": \"http://a.example\", \"version\": \"" + "1".repeat(70_000) + "\"}";
-        given().contentType(ContentType.JSON).body(huge).post("/services").then()
+        api().contentType(ContentType.JSON).body(huge).post("/services").then()
                 .statusCode(413).contentType(PROBLEM).body("status", equalTo(413));
         assertThat(Services.total()).isEqualTo(before);
     }
@@ -115,21 +115,21 @@ class BadInputTest {
     @ValueSource(strings = { "limit=-1", "limit=1001", "limit=abc", "skip=-5", "status=sleepy", "status_filter=x",
             "metadata=novalue" })
     void badListParametersAreRefused(String query) {
-        given().get("/services?" + query).then().statusCode(400).contentType(PROBLEM).body("detail", containsString(
+        api().get("/services?" + query).then().statusCode(400).contentType(PROBLEM).body("detail", containsString(
                 query.substring(0, query.indexOf('=')).replace("status_filter", "status")));
     }
 
     @Test
     void unknownAndMalformedIdsAre404Problems() {
-        given().get("/services/5b0e6f7e-0000-4000-8000-000000000000").then().statusCode(404).contentType(PROBLEM)
+        api().get("/services/5b0e6f7e-0000-4000-8000-000000000000").then().statusCode(404).contentType(PROBLEM)
                 .body("detail", containsString("no service"));
-        given().get("/services/not-a-uuid").then().statusCode(404).contentType(PROBLEM);
-        given().contentType(ContentType.JSON).body("{\"version\": \"2\"}").put("/services/5b0e6f7e-0000-4000-8000-000000000000")
+        api().get("/services/not-a-uuid").then().statusCode(404).contentType(PROBLEM);
+        api().contentType(ContentType.JSON).body("{\"version\": \"2\"}").put("/services/5b0e6f7e-0000-4000-8000-000000000000")
                 .then().statusCode(404).contentType(PROBLEM);
-        given().delete("/services/5b0e6f7e-0000-4000-8000-000000000000").then().statusCode(404).contentType(PROBLEM);
-        given().post("/services/5b0e6f7e-0000-4000-8000-000000000000/heartbeat").then().statusCode(404).contentType(PROBLEM);
-        given().get("/services/5b0e6f7e-0000-4000-8000-000000000000/health").then().statusCode(404).contentType(PROBLEM);
-        given().get("/no/such/path").then().statusCode(404).contentType(PROBLEM);
+        api().delete("/services/5b0e6f7e-0000-4000-8000-000000000000").then().statusCode(404).contentType(PROBLEM);
+        api().post("/services/5b0e6f7e-0000-4000-8000-000000000000/heartbeat").then().statusCode(404).contentType(PROBLEM);
+        api().get("/services/5b0e6f7e-0000-4000-8000-000000000000/health").then().statusCode(404).contentType(PROBLEM);
+        api().get("/no/such/path").then().statusCode(404).contentType(PROBLEM);
     }
 
     @Test
@@ -137,17 +137,17 @@ class BadInputTest {
         Map<String, Object> registration = Services.registration("upd");
         String id = Services.registerOk(registration);
         String other = Services.registerOk(Services.registration("upd-other"));
-        String otherName = given().get("/services/" + other).then().extract().path("name");
+        String otherName = api().get("/services/" + other).then().extract().path("name");
         try (TopicProbe probe = TopicProbe.open(bootstrap, Topic.REGISTRY_SERVICES.topicName())) {
             for (Object bad : List.of(Map.of("url", "gopher://x"), Map.of("tags", List.of("")),
                     Map.of("health_check", Map.of("interval_seconds", 5, "timeout_seconds", 6)),
                     Map.of("health_check", Map.of("timeout_seconds", 60)), Map.of("environment", "UPPER"))) {
-                given().contentType(ContentType.JSON).body(bad).put("/services/" + id).then().statusCode(400).contentType(PROBLEM);
+                api().contentType(ContentType.JSON).body(bad).put("/services/" + id).then().statusCode(400).contentType(PROBLEM);
             }
-            ValidatableResponse conflict = given().contentType(ContentType.JSON).body(Map.of("name", otherName))
+            ValidatableResponse conflict = api().contentType(ContentType.JSON).body(Map.of("name", otherName))
                     .put("/services/" + id).then();
             conflict.statusCode(409).contentType(PROBLEM);
-            given().get("/services/" + id).then().statusCode(200).body("name", equalTo(registration.get("name")))
+            api().get("/services/" + id).then().statusCode(200).body("name", equalTo(registration.get("name")))
                     .body("url", equalTo(registration.get("url"))).body("revision", equalTo(1))
                     .body("health_check.timeout_seconds", equalTo(10));
             assertThat(probe.drain(Duration.ofMillis(500))).noneMatch(TopicProbe.keyed(id));
@@ -165,7 +165,7 @@ class BadInputTest {
     @Test
     void healthHistoryHasItsContractAndBoundedLimit() {
         String id = Services.registerOk(Services.registration("hist"));
-        given().get("/services/" + id + "/health").then().statusCode(200).body("size()", equalTo(0));
-        given().get("/services/" + id + "/health?limit=501").then().statusCode(400).contentType(PROBLEM);
+        api().get("/services/" + id + "/health").then().statusCode(200).body("size()", equalTo(0));
+        api().get("/services/" + id + "/health?limit=501").then().statusCode(400).contentType(PROBLEM);
     }
 }

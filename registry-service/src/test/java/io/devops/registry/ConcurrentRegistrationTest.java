@@ -1,5 +1,6 @@
 package io.devops.registry;
 
+import static io.devops.registry.Services.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ class ConcurrentRegistrationTest {
         List<Integer> statuses = concurrently(() -> Services.register(body).statusCode());
         assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
         assertThat(statuses).filteredOn(s -> s == 409).hasSize(CLIENTS - 1);
-        assertThat(io.restassured.RestAssured.given().get("/services?limit=1000").then().extract()
+        assertThat(api().get("/services?limit=1000").then().extract()
                 .<List<String>>path("name")).filteredOn(body.get("name")::equals).hasSize(1);
     }
 

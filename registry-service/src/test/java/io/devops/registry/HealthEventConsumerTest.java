@@ -1,6 +1,6 @@
 package io.devops.registry;
 
-import static io.restassured.RestAssured.given;
+import static io.devops.registry.Services.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -37,7 +37,7 @@ class HealthEventConsumerTest {
         OffsetDateTime t0 = OffsetDateTime.now(ZoneOffset.UTC);
         try (TopicProbe services = TopicProbe.open(bootstrap, Topic.REGISTRY_SERVICES.topicName())) {
             String eventId = publish(id, "unhealthy", t0, UUID.randomUUID().toString());
-            await().atMost(WAIT).untilAsserted(() -> given().get("/services/" + id).then().body("status", equalTo("unhealthy")));
+            await().atMost(WAIT).untilAsserted(() -> api().get("/services/" + id).then().body("status", equalTo("unhealthy")));
 
             // the same event again (a redelivery) is not applied twice, even with another body
             publish(id, "healthy", t0.plusSeconds(1), eventId);
@@ -45,7 +45,7 @@ class HealthEventConsumerTest {
             publish(id, "degraded", t0.minusSeconds(60), UUID.randomUUID().toString());
             // a newer one is applied
             publish(id, "degraded", t0.plusSeconds(2), UUID.randomUUID().toString());
-            await().atMost(WAIT).untilAsserted(() -> given().get("/services/" + id).then().body("status", equalTo("degraded")));
+            await().atMost(WAIT).untilAsserted(() -> api().get("/services/" + id).then().body("status", equalTo("degraded")));
 
             assertThat(services.await(TopicProbe.keyed(id), 2, WAIT))
                     .extracting(r -> TopicProbe.header(r, CloudEventHeaders.TYPE))
@@ -66,7 +66,7 @@ class HealthEventConsumerTest {
         // the consumer goes on after them
         String id = Services.registerOk(Services.registration("after-dlq"));
         publish(id, "unhealthy", OffsetDateTime.now(ZoneOffset.UTC), UUID.randomUUID().toString());
-        await().atMost(WAIT).untilAsserted(() -> given().get("/services/" + id).then().body("status", equalTo("unhealthy")));
+        await().atMost(WAIT).untilAsserted(() -> api().get("/services/" + id).then().body("status", equalTo("unhealthy")));
     }
 
     private String publish(String serviceId, String status, OffsetDateTime checkedAt, String eventId) {

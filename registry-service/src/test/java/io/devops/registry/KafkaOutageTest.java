@@ -1,5 +1,6 @@
 package io.devops.registry;
 
+import static io.devops.registry.Services.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -37,7 +38,7 @@ class KafkaOutageTest {
                 for (int i = 0; i < 10; i++) {
                     ids.add(Services.registerOk(Services.registration("during-outage")));
                 }
-                io.restassured.RestAssured.given().contentType(io.restassured.http.ContentType.JSON)
+                api().contentType(io.restassured.http.ContentType.JSON)
                         .body(java.util.Map.of("version", "2.0.0")).put("/services/" + ids.get(1)).then().statusCode(200);
             } finally {
                 broker.start();

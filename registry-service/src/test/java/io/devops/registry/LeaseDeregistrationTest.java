@@ -1,6 +1,6 @@
 package io.devops.registry;
 
-import static io.restassured.RestAssured.given;
+import static io.devops.registry.Services.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -43,13 +43,13 @@ class LeaseDeregistrationTest {
         String id = Services.registerOk(body);
         String kept = Services.registerOk(Services.registration("never-beats"));
         try (TopicProbe services = TopicProbe.open(bootstrap, Topic.REGISTRY_SERVICES.topicName())) {
-            given().post("/services/" + id + "/heartbeat").then().statusCode(200);
-            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().get("/services/" + id).then().statusCode(404));
+            api().post("/services/" + id + "/heartbeat").then().statusCode(200);
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> api().get("/services/" + id).then().statusCode(404));
             assertThat(services.await(TopicProbe.keyed(id), 3, Duration.ofSeconds(20)))
                     .extracting(r -> TopicProbe.header(r, CloudEventHeaders.TYPE))
                     .containsExactly(ServiceSnapshot.LEASE_RENEWED, ServiceSnapshot.LEASE_EXPIRED, ServiceSnapshot.DEREGISTERED);
         }
         // a service that never sent a heartbeat holds no lease, so it is never deregistered for lack of one
-        given().get("/services/" + kept).then().statusCode(200);
+        api().get("/services/" + kept).then().statusCode(200);
     }
 }

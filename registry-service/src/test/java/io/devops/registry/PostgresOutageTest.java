@@ -1,6 +1,6 @@
 package io.devops.registry;
 
-import static io.restassured.RestAssured.given;
+import static io.devops.registry.Services.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -15,8 +15,8 @@ import io.devops.common.events.CloudEventHeaders;
 import io.devops.common.events.ServiceSnapshot;
 import io.devops.common.events.Topic;
 import io.devops.common.testing.KafkaBrokerResource;
-import io.devops.common.testing.PostgresProxyResource;
 import io.devops.common.testing.PostgresProxyResource.InjectPostgresProxy;
+import io.devops.common.testing.PostgresProxyResource;
 import io.devops.common.testing.TcpProxy;
 import io.devops.common.testing.TopicProbe;
 import io.quarkus.test.common.WithTestResource;
@@ -42,23 +42,23 @@ class PostgresOutageTest {
     @Test
     void serviceRecoversByItselfAndLosesNothingAcknowledged() {
         String before = Services.registerOk(Services.registration("before-db-outage"));
-        given().post("/services/" + before + "/heartbeat").then().statusCode(200);
+        api().post("/services/" + before + "/heartbeat").then().statusCode(200);
         try (TopicProbe services = TopicProbe.open(bootstrap, Topic.REGISTRY_SERVICES.topicName())) {
             postgres.cut();
             try {
                 await().atMost(WAIT).untilAsserted(() -> Services.register(Services.registration("during-db-outage"))
                         .then().statusCode(503).contentType("application/problem+json")
                         .header("Retry-After", notNullValue()));
-                given().post("/services/" + before + "/heartbeat").then().statusCode(200);
-                await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(503));
+                api().post("/services/" + before + "/heartbeat").then().statusCode(200);
+                await().atMost(WAIT).untilAsserted(() -> api().get("/q/health/ready").then().statusCode(503));
             } finally {
                 postgres.restore();
             }
 
-            await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+            await().atMost(WAIT).untilAsserted(() -> api().get("/q/health/ready").then().statusCode(200));
             String after = Services.registerOk(Services.registration("after-db-outage"));
             // the heartbeat taken during the outage was written once the database was back
-            await().atMost(WAIT).untilAsserted(() -> given().get("/services/" + before).then()
+            await().atMost(WAIT).untilAsserted(() -> api().get("/services/" + before).then()
                     .body("status", equalTo("healthy")).body("last_seen", notNullValue()));
 
             assertThat(services.await(TopicProbe.keyed(before), 1, WAIT))

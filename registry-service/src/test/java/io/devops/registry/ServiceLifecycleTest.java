@@ -1,6 +1,6 @@
 package io.devops.registry;
 
-import static io.restassured.RestAssured.given;
+import static io.devops.registry.Services.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsInAnyOrder;
@@ -73,20 +73,20 @@ class ServiceLifecycleTest {
                 .body("created_at", notNullValue())
                 .extract().path("id");
 
-        given().get("/services/" + id).then().statusCode(200).body("id", equalTo(id)).body("version", equalTo("1.0.0"));
+        api().get("/services/" + id).then().statusCode(200).body("id", equalTo(id)).body("version", equalTo("1.0.0"));
 
         // every filter, alone and together
-        given().get("/services?environment=staging&limit=1000").then().statusCode(200).body("id", hasItem(id));
-        given().get("/services?environment=production&limit=1000").then().statusCode(200).body("id", not(hasItem(id)));
-        given().get("/services?tags=pci,team-a&limit=1000").then().statusCode(200).body("id", hasItem(id));
-        given().get("/services?tags=pci,other&limit=1000").then().statusCode(200).body("id", not(hasItem(id)));
-        given().get("/services?metadata=owner=alice&metadata=tier=1&limit=1000").then().statusCode(200).body("id", hasItem(id));
-        given().get("/services?metadata=owner=bob&limit=1000").then().statusCode(200).body("id", not(hasItem(id)));
-        given().get("/services?status=unknown&limit=1000").then().statusCode(200).body("id", hasItem(id));
-        given().get("/services?status_filter=healthy&limit=1000").then().statusCode(200).body("id", not(hasItem(id)));
+        api().get("/services?environment=staging&limit=1000").then().statusCode(200).body("id", hasItem(id));
+        api().get("/services?environment=production&limit=1000").then().statusCode(200).body("id", not(hasItem(id)));
+        api().get("/services?tags=pci,team-a&limit=1000").then().statusCode(200).body("id", hasItem(id));
+        api().get("/services?tags=pci,other&limit=1000").then().statusCode(200).body("id", not(hasItem(id)));
+        api().get("/services?metadata=owner=alice&metadata=tier=1&limit=1000").then().statusCode(200).body("id", hasItem(id));
+        api().get("/services?metadata=owner=bob&limit=1000").then().statusCode(200).body("id", not(hasItem(id)));
+        api().get("/services?status=unknown&limit=1000").then().statusCode(200).body("id", hasItem(id));
+        api().get("/services?status_filter=healthy&limit=1000").then().statusCode(200).body("id", not(hasItem(id)));
 
         // partial update: only the fields sent change
-        given().contentType(ContentType.JSON).body(Map.of("version", "1.1.0", "health_check", Map.of("timeout_seconds", 5)))
+        api().contentType(ContentType.JSON).body(Map.of("version", "1.1.0", "health_check", Map.of("timeout_seconds", 5)))
                 .put("/services/" + id).then().statusCode(200)
                 .body("version", equalTo("1.1.0"))
                 .body("environment", equalTo("staging"))
@@ -95,18 +95,18 @@ class ServiceLifecycleTest {
                 .body("revision", equalTo(2));
 
         // the first heartbeat starts the lease; with no check reported yet the service counts as healthy
-        given().post("/services/" + id + "/heartbeat").then().statusCode(200).body("message", equalTo("Heartbeat received"));
+        api().post("/services/" + id + "/heartbeat").then().statusCode(200).body("message", equalTo("Heartbeat received"));
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                given().get("/services/" + id).then().body("status", equalTo("healthy")).body("last_seen", notNullValue()));
-        given().get("/services?status=healthy&limit=1000").then().statusCode(200).body("id", hasItem(id));
+                api().get("/services/" + id).then().body("status", equalTo("healthy")).body("last_seen", notNullValue()));
+        api().get("/services?status=healthy&limit=1000").then().statusCode(200).body("id", hasItem(id));
 
         // no more heartbeats: the lease lapses within its TTL plus the check interval
         await().atMost(Duration.ofSeconds(9)).untilAsserted(() ->
-                given().get("/services/" + id).then().body("status", equalTo("unknown")).body("lease.expired", equalTo(true)));
+                api().get("/services/" + id).then().body("status", equalTo("unknown")).body("lease.expired", equalTo(true)));
 
-        given().delete("/services/" + id).then().statusCode(204);
-        given().get("/services/" + id).then().statusCode(404).contentType("application/problem+json");
-        given().post("/services/" + id + "/heartbeat").then().statusCode(404);
+        api().delete("/services/" + id).then().statusCode(204);
+        api().get("/services/" + id).then().statusCode(404).contentType("application/problem+json");
+        api().post("/services/" + id + "/heartbeat").then().statusCode(404);
 
         List<ConsumerRecord<String, String>> events = services.await(TopicProbe.keyed(id), 5, EVENT_WAIT);
         assertThat(events).extracting(r -> TopicProbe.header(r, CloudEventHeaders.TYPE)).containsExactly(
@@ -135,11 +135,11 @@ class ServiceLifecycleTest {
             body.put("environment", env);
             Services.registerOk(body);
         }
-        List<String> all = given().get("/services?environment=" + env).then().statusCode(200)
+        List<String> all = api().get("/services?environment=" + env).then().statusCode(200)
                 .header("X-Total-Count", "5").extract().path("id");
-        List<String> first = given().get("/services?environment=" + env + "&limit=2").then().statusCode(200)
+        List<String> first = api().get("/services?environment=" + env + "&limit=2").then().statusCode(200)
                 .header("X-Total-Count", "5").extract().path("id");
-        List<String> rest = given().get("/services?environment=" + env + "&limit=10&skip=2").then().statusCode(200)
+        List<String> rest = api().get("/services?environment=" + env + "&limit=10&skip=2").then().statusCode(200)
                 .extract().path("id");
         assertThat(first).containsExactlyElementsOf(all.subList(0, 2));
         assertThat(rest).containsExactlyElementsOf(all.subList(2, 5));
@@ -149,10 +149,10 @@ class ServiceLifecycleTest {
     void heartbeatsAreCoalescedAndShowUpAsLastSeen() {
         String id = Services.registerOk(Services.registration("beats"));
         for (int i = 0; i < 50; i++) {
-            given().post("/services/" + id + "/heartbeat").then().statusCode(200);
+            api().post("/services/" + id + "/heartbeat").then().statusCode(200);
         }
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                given().get("/services/" + id).then().body("last_seen", notNullValue()).body("status", equalTo("healthy")));
+                api().get("/services/" + id).then().body("last_seen", notNullValue()).body("status", equalTo("healthy")));
         // fifty heartbeats, one lease renewal: beats themselves publish nothing
         List<ConsumerRecord<String, String>> events = services.await(TopicProbe.keyed(id), 2, EVENT_WAIT);
         assertThat(services.drain(Duration.ofSeconds(1)).stream().filter(TopicProbe.keyed(id)))

@@ -6,12 +6,23 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import io.devops.common.security.Roles;
+import io.devops.common.testing.Tokens;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 
 /** Builds registrations and calls the API as a client would. */
 final class Services {
     private Services() {
+    }
+
+    /** The token every test calls the API with: an operator may read and write. */
+    static final String OPERATOR_TOKEN = Tokens.issue("test-operator", Roles.OPERATOR);
+
+    /** A request as an authenticated operator. */
+    static RequestSpecification api() {
+        return given().auth().oauth2(OPERATOR_TOKEN);
     }
 
     /** A registration with a name no other test uses. */
@@ -29,7 +40,7 @@ final class Services {
     }
 
     static Response register(Map<String, Object> body) {
-        return given().contentType(ContentType.JSON).body(body).post("/services");
+        return api().contentType(ContentType.JSON).body(body).post("/services");
     }
 
     static String registerOk(Map<String, Object> body) {
@@ -37,6 +48,6 @@ final class Services {
     }
 
     static long total() {
-        return Long.parseLong(given().get("/services?limit=0").then().statusCode(200).extract().header("X-Total-Count"));
+        return Long.parseLong(api().get("/services?limit=0").then().statusCode(200).extract().header("X-Total-Count"));
     }
 }

@@ -25,6 +25,9 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
 /**
@@ -99,6 +102,23 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response unauthenticated(AuthenticationFailedException e, UriInfo uri) {
+        return unauthorized("a valid bearer token is required: " + (e.getMessage() == null ? "it could not be verified"
+                : e.getMessage()), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response unauthenticated(UnauthorizedException e, UriInfo uri) {
+        return unauthorized("a bearer token is required", uri);
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        return respond(new Problem("about:blank", "Forbidden", 403, "the token's roles do not allow this", path(uri),
+                List.of()));
+    }
+
+    @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
         Response.StatusType status = e.getResponse().getStatusInfo();
         if (status.getStatusCode() >= 500) {
@@ -129,6 +149,11 @@ public class ProblemMappers {
             }
         }
         return false;
+    }
+
+    private static Response unauthorized(String detail, UriInfo uri) {
+        return Response.fromResponse(respond(new Problem("about:blank", "Unauthorized", 401, detail, path(uri), List.of())))
+                .header("WWW-Authenticate", "Bearer").build();
     }
 
     private static Response badJson(String detail, List<Problem.FieldError> errors, UriInfo uri) {

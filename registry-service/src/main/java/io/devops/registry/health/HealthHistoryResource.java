@@ -4,6 +4,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -16,6 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.devops.common.events.HealthStatus;
 import io.devops.common.problem.QueryParams;
+import io.devops.common.security.Roles;
 import io.devops.registry.service.ServiceCatalog;
 import io.devops.registry.service.ServiceIds;
 import io.smallrye.mutiny.Uni;
@@ -40,6 +42,7 @@ public class HealthHistoryResource {
     }
 
     @GET
+    @RolesAllowed({ Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN })
     @Operation(summary = "Recent health checks of a service, newest first")
     public Uni<List<HealthCheckResult>> history(@PathParam("id") String id, @QueryParam("limit") String limit) {
         QueryParams.boundedInt("limit", limit, 50, 1, 500);

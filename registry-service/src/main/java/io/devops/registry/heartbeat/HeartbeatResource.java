@@ -3,6 +3,7 @@ package io.devops.registry.heartbeat;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -13,6 +14,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.devops.common.problem.ProblemException;
+import io.devops.common.security.Roles;
 import io.devops.registry.service.ServiceIds;
 import io.smallrye.mutiny.Uni;
 
@@ -33,6 +35,7 @@ public class HeartbeatResource {
     }
 
     @POST
+    @RolesAllowed({ Roles.OPERATOR, Roles.ADMIN })
     @Operation(summary = "Renew the service's lease", description = "Costs no database write: heartbeats are coalesced "
             + "and written once a second. A service that stops sending them is marked unknown when its lease lapses.")
     public Uni<HeartbeatAck> heartbeat(@PathParam("id") String rawId) {

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -32,6 +33,7 @@ import io.devops.common.events.ServiceSnapshot;
 import io.devops.common.problem.Problem;
 import io.devops.common.problem.ProblemException;
 import io.devops.common.problem.QueryParams;
+import io.devops.common.security.Roles;
 import io.devops.registry.heartbeat.HeartbeatBuffer;
 import io.devops.registry.heartbeat.KnownServices;
 import io.smallrye.mutiny.Uni;
@@ -54,6 +56,7 @@ public class ServiceResource {
     }
 
     @POST
+    @RolesAllowed({ Roles.OPERATOR, Roles.ADMIN })
     @Operation(summary = "Register a service")
     @APIResponse(responseCode = "201", description = "Registered", content = @Content(schema = @Schema(implementation = ServiceSnapshot.class)))
     @APIResponse(responseCode = "400", description = "Invalid registration", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -64,6 +67,7 @@ public class ServiceResource {
     }
 
     @GET
+    @RolesAllowed({ Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN })
     @Operation(summary = "List services", description = "Ordered by registration time; the total across pages is in X-Total-Count.")
     @APIResponse(responseCode = "200", description = "A page of services", headers = @Header(name = TOTAL_COUNT),
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = ServiceSnapshot.class)))
@@ -85,6 +89,7 @@ public class ServiceResource {
 
     @GET
     @Path("/{id}")
+    @RolesAllowed({ Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN })
     @Operation(summary = "Get a service")
     @APIResponse(responseCode = "404", description = "No such service", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<ServiceSnapshot> get(@PathParam("id") String id) {
@@ -93,6 +98,7 @@ public class ServiceResource {
 
     @PUT
     @Path("/{id}")
+    @RolesAllowed({ Roles.OPERATOR, Roles.ADMIN })
     @Operation(summary = "Change a service", description = "Only the fields sent change.")
     public Uni<ServiceSnapshot> update(@PathParam("id") String id, ServiceUpdate update) {
         return catalog.update(ServiceIds.parse(id), update);
@@ -100,6 +106,7 @@ public class ServiceResource {
 
     @DELETE
     @Path("/{id}")
+    @RolesAllowed({ Roles.OPERATOR, Roles.ADMIN })
     @Operation(summary = "Deregister a service")
     @APIResponse(responseCode = "204", description = "Deregistered")
     public Uni<Response> deregister(@PathParam("id") String id) {

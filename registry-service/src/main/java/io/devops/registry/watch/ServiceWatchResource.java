@@ -2,6 +2,7 @@ package io.devops.registry.watch;
 
 import java.time.Duration;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -15,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.devops.common.events.EventCodec;
+import io.devops.common.security.Roles;
 import io.smallrye.mutiny.Multi;
 
 @Path("/services/watch")
@@ -31,6 +33,7 @@ public class ServiceWatchResource {
     }
 
     @GET
+    @RolesAllowed({ Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN })
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Operation(summary = "Stream catalog changes as server-sent events",
             description = "Each event is named after its CloudEvent type (registered, updated, status_changed, lease_expired, "
