@@ -21,6 +21,7 @@ public record DeploymentEvent(
 
     public static final String TYPE = "io.devops.deployer.deployment.changed";
 
+    @RegisterForReflection
     public enum Status {
         PENDING, IN_PROGRESS, PAUSED, SUCCEEDED, FAILED, ROLLING_BACK, ROLLED_BACK;
 

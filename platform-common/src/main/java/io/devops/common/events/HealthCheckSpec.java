@@ -69,6 +69,7 @@ public record HealthCheckSpec(
         return timeoutSeconds == null || intervalSeconds == null || timeoutSeconds <= intervalSeconds;
     }
 
+    @RegisterForReflection
     public enum CheckType {
         HTTP, TCP;
 
@@ -85,6 +86,7 @@ public record HealthCheckSpec(
                     message = "must be a dotted path into the JSON body, for example status or checks[0].state") String path,
             @NotNull Operator operator,
             @Size(max = 1024) String value) {
+        @RegisterForReflection
         public enum Operator {
             EQUALS, NOT_EQUALS, CONTAINS, EXISTS;
 

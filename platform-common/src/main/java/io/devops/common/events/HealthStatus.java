@@ -2,7 +2,10 @@ package io.devops.common.events;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** A service's health as the platform reports it; the JSON form is lower case. */
+@RegisterForReflection
 public enum HealthStatus {
     HEALTHY, DEGRADED, UNHEALTHY, UNKNOWN;
 
