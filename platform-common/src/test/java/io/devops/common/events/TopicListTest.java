@@ -11,9 +11,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code tools/topics}, from which {@code ./platform} creates the local broker's topics, must
- * list exactly the topics of {@link Topic} with the same partitions and cleanup policy, plus
- * one single-partition dead-letter topic per topic.
+ * {@code tools/topics}, from which {@code ./platform} creates the local broker's topics, and the
+ * cluster's KafkaTopic resources must list exactly the topics of {@link Topic} with the same
+ * partitions and cleanup policy, plus one single-partition dead-letter topic per topic.
  */
 class TopicListTest {
 
@@ -22,6 +22,33 @@ class TopicListTest {
 
     @Test
     void toolsTopicsMatchesTheTopicEnum() throws IOException {
+        assertThat(parse(repositoryFile("tools/topics"))).containsExactlyInAnyOrderElementsOf(expected());
+    }
+
+    /** The cluster's KafkaTopic resources (Strimzi) list the same topics. */
+    @Test
+    void deployedKafkaTopicsMatchTheTopicEnum() throws IOException {
+        List<TopicLine> deployed = new ArrayList<>();
+        String name = null;
+        Integer partitions = null;
+        for (String raw : Files.readAllLines(repositoryFile("deploy/base/kafka/topics.yaml"))) {
+            String line = raw.strip();
+            if (line.startsWith("topicName:")) {
+                name = value(line);
+            } else if (line.startsWith("partitions:")) {
+                partitions = Integer.parseInt(value(line));
+            } else if (line.startsWith("cleanup.policy:")) {
+                deployed.add(new TopicLine(name, partitions, value(line)));
+            }
+        }
+        assertThat(deployed).containsExactlyInAnyOrderElementsOf(expected());
+    }
+
+    private static String value(String line) {
+        return line.substring(line.indexOf(':') + 1).strip();
+    }
+
+    private static List<TopicLine> expected() {
         List<TopicLine> expected = new ArrayList<>();
         for (Topic topic : Topic.values()) {
             expected.add(new TopicLine(topic.topicName(), topic.partitions(), topic.compacted() ? "compact" : "delete"));
@@ -29,8 +56,7 @@ class TopicListTest {
         for (Topic topic : Topic.values()) {
             expected.add(new TopicLine(topic.deadLetterTopic(), 1, "delete"));
         }
-
-        assertThat(parse(toolsTopics())).containsExactlyInAnyOrderElementsOf(expected);
+        return expected;
     }
 
     @Test
@@ -59,14 +85,14 @@ class TopicListTest {
         return lines;
     }
 
-    /** {@code tools/topics} of the repository, found by walking up from the working directory. */
-    static Path toolsTopics() {
+    /** A file of the repository, found by walking up from the working directory. */
+    static Path repositoryFile(String relative) {
         for (Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("tools").resolve("topics");
+            Path candidate = dir.resolve(relative);
             if (Files.isRegularFile(candidate)) {
                 return candidate;
             }
         }
-        throw new IllegalStateException("no tools/topics above " + System.getProperty("user.dir"));
+        throw new IllegalStateException("no " + relative + " above " + System.getProperty("user.dir"));
     }
 }
