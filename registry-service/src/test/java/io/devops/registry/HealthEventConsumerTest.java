@@ -33,9 +33,9 @@ class HealthEventConsumerTest {
 
     @Test
     void statusFollowsTransitionsOnceEachAndInOrder() {
-        String id = Services.registerOk(Services.registration("checked"));
-        OffsetDateTime t0 = OffsetDateTime.now(ZoneOffset.UTC);
         try (TopicProbe services = TopicProbe.open(bootstrap, Topic.REGISTRY_SERVICES.topicName())) {
+            String id = Services.registerOk(Services.registration("checked"));
+            OffsetDateTime t0 = OffsetDateTime.now(ZoneOffset.UTC);
             String eventId = publish(id, "unhealthy", t0, UUID.randomUUID().toString());
             await().atMost(WAIT).untilAsserted(() -> api().get("/services/" + id).then().body("status", equalTo("unhealthy")));
 
@@ -47,10 +47,10 @@ class HealthEventConsumerTest {
             publish(id, "degraded", t0.plusSeconds(2), UUID.randomUUID().toString());
             await().atMost(WAIT).untilAsserted(() -> api().get("/services/" + id).then().body("status", equalTo("degraded")));
 
-            assertThat(services.await(TopicProbe.keyed(id), 2, WAIT))
+            assertThat(services.await(TopicProbe.keyed(id), 3, WAIT))
                     .extracting(r -> TopicProbe.header(r, CloudEventHeaders.TYPE))
-                    .containsExactly(ServiceSnapshot.STATUS_CHANGED, ServiceSnapshot.STATUS_CHANGED);
-            assertThat(services.drain(Duration.ofSeconds(1))).filteredOn(TopicProbe.keyed(id)).hasSize(2);
+                    .containsExactly(ServiceSnapshot.REGISTERED, ServiceSnapshot.STATUS_CHANGED, ServiceSnapshot.STATUS_CHANGED);
+            assertThat(services.drain(Duration.ofSeconds(1))).filteredOn(TopicProbe.keyed(id)).hasSize(3);
         }
     }
 

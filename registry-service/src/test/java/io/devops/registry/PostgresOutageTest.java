@@ -41,9 +41,9 @@ class PostgresOutageTest {
 
     @Test
     void serviceRecoversByItselfAndLosesNothingAcknowledged() {
-        String before = Services.registerOk(Services.registration("before-db-outage"));
-        api().post("/services/" + before + "/heartbeat").then().statusCode(200);
         try (TopicProbe services = TopicProbe.open(bootstrap, Topic.REGISTRY_SERVICES.topicName())) {
+            String before = Services.registerOk(Services.registration("before-db-outage"));
+            api().post("/services/" + before + "/heartbeat").then().statusCode(200);
             postgres.cut();
             try {
                 await().atMost(WAIT).untilAsserted(() -> Services.register(Services.registration("during-db-outage"))
@@ -61,9 +61,9 @@ class PostgresOutageTest {
             await().atMost(WAIT).untilAsserted(() -> api().get("/services/" + before).then()
                     .body("status", equalTo("healthy")).body("last_seen", notNullValue()));
 
-            assertThat(services.await(TopicProbe.keyed(before), 1, WAIT))
+            assertThat(services.await(TopicProbe.keyed(before), 2, WAIT))
                     .extracting(r -> TopicProbe.header(r, CloudEventHeaders.TYPE))
-                    .containsExactly(ServiceSnapshot.LEASE_RENEWED);
+                    .containsExactly(ServiceSnapshot.REGISTERED, ServiceSnapshot.LEASE_RENEWED);
             assertThat(services.await(TopicProbe.keyed(after), 1, WAIT))
                     .extracting(r -> TopicProbe.header(r, CloudEventHeaders.TYPE))
                     .containsExactly(ServiceSnapshot.REGISTERED);
