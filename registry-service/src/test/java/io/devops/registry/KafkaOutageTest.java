@@ -47,11 +47,12 @@ class KafkaOutageTest {
 
             var events = services.await(r -> ids.contains(r.key()), ids.size() + 1, Duration.ofSeconds(90));
             assertThat(events).extracting(r -> r.key()).containsAll(ids);
-            assertThat(events).filteredOn(TopicProbe.keyed(ids.get(1)))
+            // every registration once (by event id), and the update after it
+            var distinct = TopicProbe.distinctEvents(services.drain(Duration.ofSeconds(1)));
+            assertThat(distinct).filteredOn(r -> ids.contains(r.key())).hasSize(ids.size() + 1);
+            assertThat(distinct).filteredOn(TopicProbe.keyed(ids.get(1)))
                     .extracting(r -> TopicProbe.header(r, CloudEventHeaders.TYPE))
                     .containsExactly(ServiceSnapshot.REGISTERED, ServiceSnapshot.UPDATED);
-            assertThat(services.drain(Duration.ofSeconds(1))).filteredOn(r -> ids.contains(r.key()))
-                    .extracting(r -> TopicProbe.header(r, CloudEventHeaders.ID)).doesNotHaveDuplicates();
         }
     }
 }

@@ -61,10 +61,15 @@ class PostgresOutageTest {
             await().atMost(WAIT).untilAsserted(() -> api().get("/services/" + before).then()
                     .body("status", equalTo("healthy")).body("last_seen", notNullValue()));
 
-            assertThat(services.await(TopicProbe.keyed(before), 2, WAIT))
+            // the relay may repeat a batch Kafka had acknowledged when the database went away
+            // before it marked it sent: at least once, the same ids, nothing lost
+            services.await(TopicProbe.keyed(before), 2, WAIT);
+            services.await(TopicProbe.keyed(after), 1, WAIT);
+            var distinct = TopicProbe.distinctEvents(services.drain(Duration.ofMillis(500)));
+            assertThat(distinct).filteredOn(TopicProbe.keyed(before))
                     .extracting(r -> TopicProbe.header(r, CloudEventHeaders.TYPE))
                     .containsExactly(ServiceSnapshot.REGISTERED, ServiceSnapshot.LEASE_RENEWED);
-            assertThat(services.await(TopicProbe.keyed(after), 1, WAIT))
+            assertThat(distinct).filteredOn(TopicProbe.keyed(after))
                     .extracting(r -> TopicProbe.header(r, CloudEventHeaders.TYPE))
                     .containsExactly(ServiceSnapshot.REGISTERED);
         }

@@ -83,6 +83,16 @@ public final class TopicProbe implements AutoCloseable {
         return List.copyOf(seen);
     }
 
+    /**
+     * The records with each CloudEvent id once, in order. Delivery is at least once: a relay that
+     * loses its database after Kafka acknowledged a batch sends it again, with the same ids, and
+     * consumers drop the repeats; this is what they see.
+     */
+    public static List<ConsumerRecord<String, String>> distinctEvents(List<ConsumerRecord<String, String>> records) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        return records.stream().filter(r -> ids.add(header(r, CloudEventHeaders.ID))).toList();
+    }
+
     public static String header(ConsumerRecord<String, String> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
