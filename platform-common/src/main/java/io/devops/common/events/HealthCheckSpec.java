@@ -31,7 +31,8 @@ public record HealthCheckSpec(
         @Min(1) @Max(20) Integer successThreshold,
         @Min(1) @Max(600_000) Integer degradedResponseTimeMs,
         @Valid BodyCondition bodyCondition,
-        @Min(0) @Max(365) Integer tlsExpiryDays) {
+        @Min(0) @Max(365) Integer tlsExpiryDays,
+        Boolean tlsVerify) {
 
     public static final String DEFAULT_PATH = "/health";
     public static final int DEFAULT_INTERVAL_SECONDS = 30;
@@ -54,14 +55,18 @@ public record HealthCheckSpec(
                 successThreshold != null ? successThreshold : base.successThreshold,
                 degradedResponseTimeMs != null ? degradedResponseTimeMs : base.degradedResponseTimeMs,
                 bodyCondition != null ? bodyCondition : base.bodyCondition,
-                tlsExpiryDays != null ? tlsExpiryDays : base.tlsExpiryDays);
+                tlsExpiryDays != null ? tlsExpiryDays : base.tlsExpiryDays,
+                tlsVerify != null ? tlsVerify : base.tlsVerify);
     }
 
-    /** The platform's defaults: GET {@code /health}, any 2xx, every 30 s with a 10 s timeout, 3 failures / 2 successes. */
+    /**
+     * The platform's defaults: GET {@code /health}, any 2xx, every 30 s with a 10 s timeout, 3 failures / 2 successes,
+     * certificates verified and {@code degraded} when they expire within 14 days.
+     */
     public static HealthCheckSpec defaults() {
         return new HealthCheckSpec(CheckType.HTTP, "GET", DEFAULT_PATH, Map.of(), List.of(), DEFAULT_INTERVAL_SECONDS,
                 DEFAULT_TIMEOUT_SECONDS, DEFAULT_FAILURE_THRESHOLD, DEFAULT_SUCCESS_THRESHOLD, null, null,
-                DEFAULT_TLS_EXPIRY_DAYS);
+                DEFAULT_TLS_EXPIRY_DAYS, true);
     }
 
     @AssertTrue(message = "timeout_seconds must not exceed interval_seconds")
