@@ -165,9 +165,9 @@ class BadInputTest {
     }
 
     @Test
-    void healthHistoryHasItsContractAndBoundedLimit() {
+    void healthHistoryWithMonitoringAwayIsA503AndItsLimitBounded() {
         String id = Services.registerOk(Services.registration("hist"));
-        api().get("/services/" + id + "/health").then().statusCode(200).body("size()", equalTo(0));
+        api().get("/services/" + id + "/health").then().statusCode(503).contentType(PROBLEM).header("Retry-After", "5");
         api().get("/services/" + id + "/health?limit=501").then().statusCode(400).contentType(PROBLEM);
     }
 }

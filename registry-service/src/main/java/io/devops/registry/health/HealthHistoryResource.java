@@ -10,42 +10,67 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.logging.Logger;
 
 import io.devops.common.events.HealthStatus;
+import io.devops.common.problem.PathIds;
+import io.devops.common.problem.Problem;
+import io.devops.common.problem.ProblemException;
 import io.devops.common.problem.QueryParams;
 import io.devops.common.security.Roles;
 import io.devops.registry.service.ServiceCatalog;
-import io.devops.registry.service.ServiceIds;
 import io.smallrye.mutiny.Uni;
 
 /**
- * {@code GET /services/{id}/health}: the service's recent checks, newest first. The monitoring
- * service owns that history; until it is deployed the list is empty, in the final shape.
+ * {@code GET /services/{id}/health}: the service's recent checks, newest first, read from the
+ * monitoring service, which owns them. A service monitoring has not seen yet has none; monitoring
+ * being away or too slow is a 503, never a wait without end.
  */
 @Path("/services/{id}/health")
 @Tag(name = "services")
 @Produces(MediaType.APPLICATION_JSON)
 public class HealthHistoryResource {
-    private final ServiceCatalog catalog;
+    private static final Logger LOG = Logger.getLogger(HealthHistoryResource.class);
 
-    HealthHistoryResource(ServiceCatalog catalog) {
+    private final ServiceCatalog catalog;
+    private final MonitoringClient monitoring;
+
+    HealthHistoryResource(ServiceCatalog catalog, @RestClient MonitoringClient monitoring) {
         this.catalog = catalog;
+        this.monitoring = monitoring;
     }
 
-    /** One health check result, as SEED-API.md has it. */
-    public record HealthCheckResult(UUID id, UUID serviceId, HealthStatus status, Long responseTimeMs, Integer statusCode,
-            String errorMessage, OffsetDateTime checkedAt) {
+    /** One health check result, as SEED-API.md has it, with the reason monitoring gave it. */
+    public record HealthCheckResult(long id, UUID serviceId, HealthStatus status, String reason, Long responseTimeMs,
+            Integer statusCode, String errorMessage, OffsetDateTime checkedAt) {
     }
 
     @GET
     @RolesAllowed({ Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN })
     @Operation(summary = "Recent health checks of a service, newest first")
+    @APIResponse(responseCode = "503", description = "The monitoring service is unavailable", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<List<HealthCheckResult>> history(@PathParam("id") String id, @QueryParam("limit") String limit) {
-        QueryParams.boundedInt("limit", limit, 50, 1, 500);
-        return catalog.get(ServiceIds.parse(id)).map(service -> List.of());
+        int max = QueryParams.boundedInt("limit", limit, 50, 1, 500);
+        UUID serviceId = PathIds.parse("service", id);
+        return catalog.get(serviceId)
+                .chain(service -> monitoring.recentChecks(serviceId, max))
+                .onFailure(HealthHistoryResource::notMonitoredYet).recoverWithItem(List.of())
+                .onFailure(failure -> !(failure instanceof ProblemException)).transform(failure -> {
+                    LOG.warnf("monitoring-service did not answer for the health of %s: %s", serviceId, failure.toString());
+                    return ProblemException.unavailable("the monitoring service, which keeps health checks, is unavailable; retry shortly");
+                });
+    }
+
+    private static boolean notMonitoredYet(Throwable failure) {
+        return failure instanceof WebApplicationException web && web.getResponse().getStatus() == 404;
     }
 }

@@ -15,7 +15,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.devops.common.problem.ProblemException;
 import io.devops.common.security.Roles;
-import io.devops.registry.service.ServiceIds;
+import io.devops.common.problem.PathIds;
 import io.smallrye.mutiny.Uni;
 
 @Path("/services/{id}/heartbeat")
@@ -39,7 +39,7 @@ public class HeartbeatResource {
     @Operation(summary = "Renew the service's lease", description = "Costs no database write: heartbeats are coalesced "
             + "and written once a second. A service that stops sending them is marked unknown when its lease lapses.")
     public Uni<HeartbeatAck> heartbeat(@PathParam("id") String rawId) {
-        UUID id = ServiceIds.parse(rawId);
+        UUID id = PathIds.parse("service", rawId);
         if (known.knownNow(id)) {
             return Uni.createFrom().item(ack(id));
         }

@@ -30,6 +30,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.devops.common.events.HealthStatus;
 import io.devops.common.events.ServiceSnapshot;
+import io.devops.common.problem.PathIds;
 import io.devops.common.problem.Problem;
 import io.devops.common.problem.ProblemException;
 import io.devops.common.problem.QueryParams;
@@ -93,7 +94,7 @@ public class ServiceResource {
     @Operation(summary = "Get a service")
     @APIResponse(responseCode = "404", description = "No such service", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<ServiceSnapshot> get(@PathParam("id") String id) {
-        return catalog.get(ServiceIds.parse(id)).map(this::withPendingBeat);
+        return catalog.get(PathIds.parse("service", id)).map(this::withPendingBeat);
     }
 
     @PUT
@@ -101,7 +102,7 @@ public class ServiceResource {
     @RolesAllowed({ Roles.OPERATOR, Roles.ADMIN })
     @Operation(summary = "Change a service", description = "Only the fields sent change.")
     public Uni<ServiceSnapshot> update(@PathParam("id") String id, ServiceUpdate update) {
-        return catalog.update(ServiceIds.parse(id), update);
+        return catalog.update(PathIds.parse("service", id), update);
     }
 
     @DELETE
@@ -110,7 +111,7 @@ public class ServiceResource {
     @Operation(summary = "Deregister a service")
     @APIResponse(responseCode = "204", description = "Deregistered")
     public Uni<Response> deregister(@PathParam("id") String id) {
-        var serviceId = ServiceIds.parse(id);
+        var serviceId = PathIds.parse("service", id);
         return catalog.deregister(serviceId).invoke(() -> known.forget(serviceId))
                 .map(ignored -> Response.noContent().build());
     }
