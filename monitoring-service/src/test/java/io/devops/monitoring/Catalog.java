@@ -41,8 +41,12 @@ final class Catalog {
     }
 
     static ServiceSnapshot service(String name, String url, HealthCheckSpec check) {
+        return service(name, url, check, "staging");
+    }
+
+    static ServiceSnapshot service(String name, String url, HealthCheckSpec check, String environment) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        return new ServiceSnapshot(UUID.randomUUID(), name, url, "staging", "1.0.0", HealthStatus.UNKNOWN, List.of(),
+        return new ServiceSnapshot(UUID.randomUUID(), name, url, environment, "1.0.0", HealthStatus.UNKNOWN, List.of(),
                 Map.of(), check, null, null, now, now, REVISIONS.incrementAndGet());
     }
 

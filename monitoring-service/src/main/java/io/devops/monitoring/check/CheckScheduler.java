@@ -46,6 +46,8 @@ public class CheckScheduler {
     private static final Logger LOG = Logger.getLogger(CheckScheduler.class);
     /** A new service is first checked within this time, or its interval if shorter: users want a status soon after registering. */
     private static final Duration FIRST_CHECK_WITHIN = Duration.ofSeconds(5);
+    /** The longest a rebalance waits for released services' checks under way. */
+    private static final Duration RELEASE_WAIT = Duration.ofSeconds(5);
 
     private final Prober prober;
     private final ResultWriter results;
@@ -113,12 +115,22 @@ public class CheckScheduler {
     /** Stops checking the services of partitions this replica no longer owns, and stores their last results for the next owner. */
     public void release(Collection<Integer> partitions) {
         Set<Integer> released = Set.copyOf(partitions);
-        List<UUID> ids = targets.values().stream().filter(t -> released.contains(t.definition.partition())).map(t -> t.id)
-                .toList();
+        List<MonitoredTarget> releasedTargets = targets.values().stream()
+                .filter(t -> released.contains(t.definition.partition())).toList();
+        List<UUID> ids = releasedTargets.stream().map(t -> t.id).toList();
         ids.forEach(this::untrack);
+        awaitChecksUnderWay(releasedTargets);
         results.flushNow();
         transitions.drain();
         LOG.debugf("released partitions %s: %d services", released, ids.size());
+    }
+
+    /** Lets checks under way finish, so that the next owner sees their results and does not repeat them at once. */
+    private static void awaitChecksUnderWay(List<MonitoredTarget> released) {
+        long deadline = System.nanoTime() + RELEASE_WAIT.toNanos();
+        while (released.stream().anyMatch(t -> t.checking) && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
     }
 
     /** The services this replica checks. */
@@ -156,6 +168,7 @@ public class CheckScheduler {
         }
         lag.record(Math.max(0, System.nanoTime() - dueNanos), TimeUnit.NANOSECONDS);
         ServiceDefinition definition = target.definition;
+        target.checking = true;
         prober.check(definition.url(), definition.check())
                 .whenComplete((result, failure) -> {
                     limiter.release();
@@ -165,6 +178,7 @@ public class CheckScheduler {
                     } else {
                         complete(target, definition, result);
                     }
+                    target.checking = false;
                     long interval = TimeUnit.SECONDS.toNanos(target.definition.check().intervalSeconds());
                     schedule(target, generation, Math.max(dueNanos + interval, System.nanoTime()));
                 });

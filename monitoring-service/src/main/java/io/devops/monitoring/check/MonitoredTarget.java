@@ -13,6 +13,8 @@ final class MonitoredTarget {
     final StatusTracker tracker;
     volatile ServiceDefinition definition;
     volatile OffsetDateTime tlsExpiresAt;
+    /** A check of this service is under way; its result is still to be stored. */
+    volatile boolean checking;
 
     /** Guarded by this: a check scheduled under an older generation is dropped, so a reschedule never doubles checks. */
     private long generation;

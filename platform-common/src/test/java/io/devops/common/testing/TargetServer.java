@@ -35,9 +35,9 @@ public final class TargetServer implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
 
     /** How a service answers; a flapping one alternates between failing (first) and healthy. */
-    public record Behavior(int status, String body, Duration delay, boolean hang, boolean flapping) {
-        public Behavior(int status, String body, Duration delay, boolean hang) {
-            this(status, body, delay, hang, false);
+    public record Behavior(int status, String body, Duration delay, boolean hangs, boolean flaps) {
+        public Behavior(int status, String body, Duration delay, boolean hangs) {
+            this(status, body, delay, hangs, false);
         }
 
         public static Behavior flapping() {
@@ -133,12 +133,12 @@ public final class TargetServer implements AutoCloseable {
             hit = times.size();
         }
         Behavior behavior = behaviors.getOrDefault(name, Behavior.healthy());
-        if (behavior.flapping() && hit % 2 == 0) {
+        if (behavior.flaps() && hit % 2 == 0) {
             behavior = Behavior.healthy();
         }
         try (exchange) {
             exchange.getRequestBody().readAllBytes();
-            if (behavior.hang()) {
+            if (behavior.hangs()) {
                 closed.await();
                 return;
             }

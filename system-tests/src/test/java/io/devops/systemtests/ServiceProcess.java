@@ -1,0 +1,175 @@
+package io.devops.systemtests;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One service run as it runs in production: its packaged application in a JVM of its own, with
+ * settings as system properties. Its output goes to {@code target/system-tests/<name>.log}.
+ */
+final class ServiceProcess implements AutoCloseable {
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String name;
+    private final int port;
+    private final Path log;
+    private final Process process;
+
+    private ServiceProcess(String name, int port, Path log, Process process) {
+        this.name = name;
+        this.port = port;
+        this.log = log;
+        this.process = process;
+    }
+
+    /** Starts the packaged application of {@code module} and waits until it is ready. */
+    static ServiceProcess start(String module, String name, Map<String, String> settings) {
+        Path root = Path.of(System.getProperty("platform.root", ".."));
+        Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: package " + module + " first");
+        }
+        int port = freePort();
+        Map<String, String> properties = new LinkedHashMap<>(settings);
+        properties.put("quarkus.http.port", Integer.toString(port));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m"));
+        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add("-jar");
+        command.add(jar.toString());
+        try {
+            Path logDir = Path.of("target", "system-tests");
+            Files.createDirectories(logDir);
+            Path log = logDir.resolve(name + ".log");
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ServiceProcess service = new ServiceProcess(name, port, log, process);
+            service.awaitReady();
+            return service;
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start " + name, e);
+        }
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Sends a GET to {@code path} and returns the status and body. */
+    HttpResponse<String> get(String path, String bearerToken) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(10));
+        if (bearerToken != null) {
+            request.header("Authorization", "Bearer " + bearerToken);
+        }
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException("GET " + path + " on " + name + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A gauge or counter from the service's Prometheus metrics, summed over its series. */
+    double metric(String prometheusName) {
+        double sum = 0;
+        boolean found = false;
+        for (String line : get("/q/metrics", null).body().split("\n")) {
+            if (line.startsWith(prometheusName + " ") || line.startsWith(prometheusName + "{")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                found = true;
+            }
+        }
+        if (!found) {
+            throw new IllegalStateException(name + " has no metric " + prometheusName);
+        }
+        return sum;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Kills the process at once (SIGKILL), as a crashed node or an OOM kill would. */
+    void kill() {
+        process.destroyForcibly();
+        waitFor();
+    }
+
+    /** Stops the process gracefully (SIGTERM). */
+    @Override
+    public void close() {
+        process.destroy();
+        if (!waitFor()) {
+            kill();
+        }
+    }
+
+    private boolean waitFor() {
+        try {
+            return process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + tail());
+            }
+            try {
+                if (HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/q/health/ready")).timeout(Duration.ofSeconds(2))
+                        .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        close();
+        throw new IllegalStateException(name + " was not ready within " + READY_TIMEOUT + ":\n" + tail());
+    }
+
+    private String tail() {
+        try (InputStream in = Files.newInputStream(log)) {
+            String text = new String(in.readAllBytes());
+            return text.length() > 6000 ? text.substring(text.length() - 6000) : text;
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
