@@ -95,7 +95,7 @@ final class ServiceProcess implements AutoCloseable {
             }
         }
         if (!found) {
-            throw new IllegalStateException(name + " has no metric " + prometheusName);
+            throw new AssertionError(name + " has no metric " + prometheusName);
         }
         return sum;
     }

@@ -32,6 +32,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
 
 /**
  * Checks the services of this replica's partitions, each at its own interval. One timer thread
@@ -42,6 +43,7 @@ import io.quarkus.runtime.ShutdownEvent;
  * that checks keep a fixed rate.
  */
 @ApplicationScoped
+@Startup
 public class CheckScheduler {
     private static final Logger LOG = Logger.getLogger(CheckScheduler.class);
     /** A new service is first checked within this time, or its interval if shorter: users want a status soon after registering. */

@@ -60,9 +60,9 @@ public class CheckPartitions {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         OffsetDateTime oldestKept = now.minus(settings.retention());
         pool.withTransaction(connection -> lock(connection)
-                .chain(() -> createDays(connection, today.minusDays(1), today.plusDays(settings.partitionsAhead())))
                 .chain(() -> existing(connection))
-                .chain(days -> dropOlderThan(connection, days, oldestKept))
+                .chain(days -> createDays(connection, days, today.minusDays(1), today.plusDays(settings.partitionsAhead()))
+                        .chain(() -> dropOlderThan(connection, days, oldestKept)))
                 .chain(() -> connection.preparedQuery("delete from check_hourly where bucket < $1")
                         .execute(Tuple.of(now.minus(settings.aggregateRetention()))))
                 .chain(() -> connection.preparedQuery("delete from check_daily where bucket < $1")
@@ -72,8 +72,8 @@ public class CheckPartitions {
 
     /** Creates the partitions of the given days (both included) that do not exist yet. */
     public void create(LocalDate from, LocalDate to) {
-        pool.withTransaction(connection -> lock(connection).chain(() -> createDays(connection, from, to))).await()
-                .atMost(TIMEOUT);
+        pool.withTransaction(connection -> lock(connection).chain(() -> existing(connection))
+                .chain(days -> createDays(connection, days, from, to))).await().atMost(TIMEOUT);
     }
 
     /** The days that have a partition, oldest first. */
@@ -86,10 +86,13 @@ public class CheckPartitions {
                 .replaceWithVoid();
     }
 
-    private Uni<Void> createDays(SqlConnection connection, LocalDate from, LocalDate to) {
+    private Uni<Void> createDays(SqlConnection connection, List<LocalDate> existing, LocalDate from, LocalDate to) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
-            String sql = "create table if not exists " + schema + ".check_result_" + SUFFIX.format(day) + " partition of "
+            if (existing.contains(day)) {
+                continue;
+            }
+            String sql = "create table " + schema + ".check_result_" + SUFFIX.format(day) + " partition of "
                     + schema + ".check_result for values from ('" + day + " 00:00:00+00') to ('" + day.plusDays(1)
                     + " 00:00:00+00')";
             chain = chain.chain(() -> connection.query(sql).execute().replaceWithVoid());

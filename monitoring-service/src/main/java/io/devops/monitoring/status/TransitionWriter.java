@@ -3,6 +3,8 @@ package io.devops.monitoring.status;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +42,8 @@ import io.smallrye.mutiny.Uni;
 public class TransitionWriter {
     private static final Logger LOG = Logger.getLogger(TransitionWriter.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    /** Changes written after one flush of the results; a burst (many services failing at once) waits for one, not each. */
+    private static final int MAX_BATCH = 500;
 
     private final Outbox outbox;
     private final ResultWriter results;
@@ -98,34 +102,27 @@ public class TransitionWriter {
     }
 
     private void run() {
+        List<Runnable> batch = new ArrayList<>();
         while (running) {
-            Runnable next;
             try {
-                next = queue.poll(1, TimeUnit.SECONDS);
+                Runnable first = queue.poll(1, TimeUnit.SECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
             } catch (InterruptedException e) {
                 return;
             }
-            if (next == null) {
-                continue;
-            }
             busy = true;
-            int failedRounds = 0;
-            while (running) {
-                try {
-                    next.run();
-                    break;
-                } catch (RuntimeException e) {
-                    failedRounds++;
-                    if (failedRounds == 1 || failedRounds % 20 == 0) {
-                        LOG.warnf("writing a status change failed (%d times), retrying: %s", failedRounds, e.getMessage());
-                    }
-                    try {
-                        Thread.sleep(Math.min(MAX_BACKOFF.toMillis(), 100L << Math.min(failedRounds, 6)));
-                    } catch (InterruptedException interrupted) {
-                        return;
-                    }
+            queue.drainTo(batch, MAX_BATCH - 1);
+            // Store the results behind these changes first, so that whoever sees a new status also sees its checks.
+            results.flushNow();
+            for (Runnable next : batch) {
+                if (!writeUntilDone(next)) {
+                    return;
                 }
             }
+            batch.clear();
             synchronized (idle) {
                 busy = false;
                 idle.notifyAll();
@@ -133,11 +130,28 @@ public class TransitionWriter {
         }
     }
 
-    private void write(ServiceDefinition service, StatusChange change) {
-        if (change.previous() == HealthStatus.UNHEALTHY) {
-            // The incident's failed checks are counted from the stored results, so store those of this streak first.
-            results.flushNow();
+    private boolean writeUntilDone(Runnable write) {
+        int failedRounds = 0;
+        while (running) {
+            try {
+                write.run();
+                return true;
+            } catch (RuntimeException e) {
+                failedRounds++;
+                if (failedRounds == 1 || failedRounds % 20 == 0) {
+                    LOG.warnf("writing a status change failed (%d times), retrying: %s", failedRounds, e.getMessage());
+                }
+                try {
+                    Thread.sleep(Math.min(MAX_BACKOFF.toMillis(), 100L << Math.min(failedRounds, 6)));
+                } catch (InterruptedException interrupted) {
+                    return false;
+                }
+            }
         }
+        return false;
+    }
+
+    private void write(ServiceDefinition service, StatusChange change) {
         ProbeResult trigger = change.trigger();
         HealthTransition transition = new HealthTransition(service.id(), service.name(), change.previous(), change.status(),
                 trigger.reason().json(), trigger.message(), trigger.statusCode(), trigger.responseTimeMs(),
