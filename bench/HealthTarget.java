@@ -1,45 +1,37 @@
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
 
-import com.sun.net.httpserver.HttpServer;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 
 /**
  * The benchmark's check target: one process answering every service's health path
- * ({@code /svc/<n>/health}) with 200 and a small JSON body, and counting the requests.
- * Usage: java bench/HealthTarget.java <port>
+ * ({@code /svc/<n>/health}) with 200 and a small JSON body on Vert.x (two event loops, as this
+ * 2-core machine has cores), and counting the requests at {@code /requests}.
+ * Usage: java -cp 'monitoring-service/target/quarkus-app/lib/main/*' bench/HealthTarget.java <port>
  */
 public class HealthTarget {
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) {
         int port = Integer.parseInt(args[0]);
-        byte[] body = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
+        Buffer body = Buffer.buffer("{\"status\":\"UP\"}");
         LongAdder requests = new LongAdder();
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 4096);
-        server.setExecutor(Executors.newFixedThreadPool(4));
-        server.createContext("/", exchange -> {
-            try (exchange) {
-                exchange.getRequestBody().readAllBytes();
-                requests.increment();
-                exchange.getResponseHeaders().add("Content-Type", "application/json");
-                exchange.sendResponseHeaders(200, body.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
+        Vertx vertx = Vertx.vertx();
+        vertx.deployVerticle(() -> new io.vertx.core.AbstractVerticle() {
+            @Override
+            public void start() {
+                vertx.createHttpServer().requestHandler(request -> {
+                    if (request.path().equals("/requests")) {
+                        request.response().end(Long.toString(requests.sum()));
+                        return;
+                    }
+                    requests.increment();
+                    request.response().putHeader("Content-Type", "application/json").end(body);
+                }).listen(port, "127.0.0.1");
             }
-        });
-        server.createContext("/requests", exchange -> {
-            try (exchange) {
-                byte[] count = Long.toString(requests.sum()).getBytes(StandardCharsets.UTF_8);
-                exchange.sendResponseHeaders(200, count.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(count);
-                }
-            }
-        });
-        server.start();
-        System.out.println("health target listening on 127.0.0.1:" + port);
+        }, new DeploymentOptions().setInstances(2)).onSuccess(id -> System.out.println("health target on 127.0.0.1:" + port))
+                .onFailure(e -> {
+                    e.printStackTrace();
+                    System.exit(1);
+                });
     }
 }

@@ -24,7 +24,9 @@ monitoring_pid=$(cat .platform/pids/monitoring-service.pid)
 clock_ticks=$(getconf CLK_TCK)
 
 metric() { # prometheus name (first series)
-  curl -sf "$MONITORING/q/metrics" | awk -v m="$1" '$1 == m || index($1, m "{") == 1 { print $2; exit }'
+  local metrics
+  metrics=$(curl -sf "$MONITORING/q/metrics")
+  awk -v m="$1" '$1 == m || index($1, m "{") == 1 { print $2; exit }' <<<"$metrics"
 }
 cpu_ticks() { # utime + stime of a process
   awk '{ print $14 + $15 }' "/proc/$1/stat"
@@ -43,7 +45,8 @@ cleanup() {
 trap cleanup EXIT
 
 echo "==> starting the target on $TARGET"
-java -Xmx256m bench/HealthTarget.java "$TARGET_PORT" > /tmp/health-target.log 2>&1 &
+java -Xmx256m -cp "monitoring-service/target/quarkus-app/lib/main/*" bench/HealthTarget.java "$TARGET_PORT" \
+  > /tmp/health-target.log 2>&1 &
 target_pid=$!
 for _ in $(seq 1 60); do curl -sf "$TARGET/requests" >/dev/null && break; sleep 0.5; done
 
@@ -78,7 +81,8 @@ rss_max=0
 end=$(( $(date +%s) + DURATION ))
 while [ "$(date +%s)" -lt "$end" ]; do
   sleep 10
-  lag=$(curl -sf "$MONITORING/q/metrics" | awk '/^monitoring_checks_lag_seconds\{.*quantile="0.99"/ { print $2; exit }')
+  metrics=$(curl -sf "$MONITORING/q/metrics")
+  lag=$(awk '/^monitoring_checks_lag_seconds\{.*quantile="0.99"/ { print $2; exit }' <<<"$metrics")
   lag_p99_max=$(awk -v a="$lag_p99_max" -v b="${lag:-0}" 'BEGIN { print (b > a) ? b : a }')
   rss=$(rss_mb "$monitoring_pid")
   [ "$rss" -gt "$rss_max" ] && rss_max=$rss
