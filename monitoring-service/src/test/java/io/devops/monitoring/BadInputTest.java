@@ -17,8 +17,7 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,7 +38,8 @@ import io.restassured.http.ContentType;
 @WithTestResource(KafkaBrokerResource.class)
 class BadInputTest {
     private static final String PROBLEM = "application/problem+json";
-    private static TargetServer target;
+    @AutoClose
+    private static final TargetServer target = TargetServer.start();
     private static ServiceSnapshot service;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
@@ -47,16 +47,6 @@ class BadInputTest {
 
     @Inject
     EventCodec codec;
-
-    @BeforeAll
-    static void startTarget() {
-        target = TargetServer.start();
-    }
-
-    @AfterAll
-    static void stopTarget() {
-        target.close();
-    }
 
     @BeforeEach
     void monitoredService() {

@@ -15,8 +15,7 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import io.devops.common.events.DeploymentEvent;
@@ -38,7 +37,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @WithTestResource(KafkaBrokerResource.class)
 class DeploymentDiagnosisTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static TargetServer target;
+    @AutoClose
+    private static final TargetServer target = TargetServer.start();
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -48,16 +48,6 @@ class DeploymentDiagnosisTest {
 
     @Inject
     Pool pool;
-
-    @BeforeAll
-    static void startTarget() {
-        target = TargetServer.start();
-    }
-
-    @AfterAll
-    static void stopTarget() {
-        target.close();
-    }
 
     @Test
     void anIncidentRightAfterADeploymentNamesIt() {

@@ -20,9 +20,8 @@ import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +47,8 @@ import io.quarkus.test.junit.QuarkusTest;
 class HealthCheckingTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static TargetServer target;
+    @AutoClose
+    private static final TargetServer target = TargetServer.start();
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -57,16 +57,6 @@ class HealthCheckingTest {
     EventCodec codec;
 
     private TopicProbe health;
-
-    @BeforeAll
-    static void startTarget() {
-        target = TargetServer.start();
-    }
-
-    @AfterAll
-    static void stopTarget() {
-        target.close();
-    }
 
     @BeforeEach
     void openProbe() {

@@ -17,8 +17,7 @@ import java.util.Map;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import io.devops.common.events.EventCodec;
@@ -37,23 +36,14 @@ import io.restassured.http.ContentType;
 @WithTestResource(KafkaBrokerResource.class)
 class MaintenanceWindowTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static TargetServer target;
+    @AutoClose
+    private static final TargetServer target = TargetServer.start();
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
     @Inject
     EventCodec codec;
-
-    @BeforeAll
-    static void startTarget() {
-        target = TargetServer.start();
-    }
-
-    @AfterAll
-    static void stopTarget() {
-        target.close();
-    }
 
     @Test
     void failuresInAWindowPageNobodyUntilItEnds() {

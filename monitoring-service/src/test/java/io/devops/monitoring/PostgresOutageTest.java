@@ -12,8 +12,7 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import io.devops.common.events.EventCodec;
@@ -41,7 +40,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @WithTestResource(PostgresProxyResource.class)
 class PostgresOutageTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static TargetServer target;
+    @AutoClose
+    private static final TargetServer target = TargetServer.start();
 
     @InjectPostgresProxy
     TcpProxy postgres;
@@ -57,16 +57,6 @@ class PostgresOutageTest {
 
     @Inject
     Pool pool;
-
-    @BeforeAll
-    static void startTarget() {
-        target = TargetServer.start();
-    }
-
-    @AfterAll
-    static void stopTarget() {
-        target.close();
-    }
 
     @Test
     void checksGoOnAndNothingIsLostWhenTheDatabaseReturns() {

@@ -16,8 +16,7 @@ import java.util.Map;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import io.devops.common.events.EventCodec;
@@ -35,7 +34,8 @@ import io.restassured.path.json.JsonPath;
 @WithTestResource(KafkaBrokerResource.class)
 class UptimeAndDashboardTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static TargetServer target;
+    @AutoClose
+    private static final TargetServer target = TargetServer.start();
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -45,16 +45,6 @@ class UptimeAndDashboardTest {
 
     @Inject
     ResultWriter results;
-
-    @BeforeAll
-    static void startTarget() {
-        target = TargetServer.start();
-    }
-
-    @AfterAll
-    static void stopTarget() {
-        target.close();
-    }
 
     @Test
     void uptimeNamesTheWorstServiceAndTheHistoryIsNewestFirst() {
@@ -67,6 +57,7 @@ class UptimeAndDashboardTest {
         Catalog.publish(bootstrap, codec, goodService);
         Catalog.publish(bootstrap, codec, badService);
         await().atMost(WAIT).until(() -> target.hits(good) >= 4 && target.hits(bad) >= 4);
+        // a service's checks follow one another, so by its fourth request its third result is queued: store it
         results.flushNow();
 
         JsonPath report = api().get("/monitoring/uptime?window=24h&environment=" + environment).then().statusCode(200)
@@ -77,7 +68,7 @@ class UptimeAndDashboardTest {
                 .extract().jsonPath();
         Map<String, Object> goodUptime = report.getMap("services.find { it.service_name == '" + good + "' }");
         assertThat(goodUptime.get("uptime_percentage")).isEqualTo(100.0f);
-        assertThat(((Number) goodUptime.get("checks")).intValue()).isGreaterThanOrEqualTo(4);
+        assertThat(((Number) goodUptime.get("checks")).intValue()).isGreaterThanOrEqualTo(3);
         assertThat(goodUptime.get("avg_response_time_ms")).isNotNull();
         float overall = report.getFloat("overall_uptime_percentage");
         assertThat(overall).isGreaterThan(0f).isLessThan(100f);
@@ -99,7 +90,7 @@ class UptimeAndDashboardTest {
 
         api().get("/monitoring/health-summary?environment=" + environment).then().statusCode(200)
                 .body("total_services", equalTo(2))
-                .body("recent_incidents", greaterThanOrEqualTo(4))
+                .body("recent_incidents", greaterThanOrEqualTo(3))
                 .body("health_percentage", lessThanOrEqualTo(50.0f))
                 .body("last_updated", notNullValue());
         api().get("/monitoring/dashboard").then().statusCode(200)

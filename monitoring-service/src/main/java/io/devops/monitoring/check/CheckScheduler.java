@@ -80,7 +80,7 @@ public class CheckScheduler {
         this.lag = Timer.builder("monitoring.checks.lag").description("How late checks start behind their schedule")
                 .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(Duration.ofMinutes(1)).register(meters);
         this.heldBack = Counter.builder("monitoring.transitions.held_back")
-                .description("Changes to unhealthy held back by a maintenance window").register(meters);
+                .description("Failed checks in a maintenance window that would have made their service unhealthy").register(meters);
         meters.gauge("monitoring.services.owned", targets, Map::size);
         meters.gauge("monitoring.checks.in_flight", limiter, CheckLimiter::inFlight);
         meters.gauge("monitoring.checks.waiting", limiter, CheckLimiter::waiting);

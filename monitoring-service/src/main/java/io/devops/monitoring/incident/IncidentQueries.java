@@ -23,9 +23,14 @@ public class IncidentQueries {
             select i.id, i.service_id, i.service_name, i.environment, i.started_at, i.ended_at, i.first_error_reason,
                    i.first_error_message, i.first_status_code,
                    coalesce(i.failed_checks, (select count(*) from check_result r where r.service_id = i.service_id
-                       and r.checked_at >= i.started_at and r.status = 'unhealthy')) as failed_checks,
-                   count(*) over () as total
+                       and r.checked_at >= i.started_at and r.status = 'unhealthy')) as failed_checks
             from incident i
+            """;
+    private static final String FILTER = """
+            where ($1::uuid is null or i.service_id = $1)
+              and ($2::boolean is null or (i.ended_at is null) = $2)
+              and ($3::timestamptz is null or coalesce(i.ended_at, 'infinity') >= $3)
+              and ($4::timestamptz is null or i.started_at < $4)
             """;
 
     private final Pool pool;
@@ -42,14 +47,11 @@ public class IncidentQueries {
      * Incidents that overlap {@code [from, to)}; {@code open} null means both states.
      */
     public Uni<Page> find(UUID serviceId, Boolean open, OffsetDateTime from, OffsetDateTime to, int limit, int skip) {
-        return pool.preparedQuery(SELECT + """
-                where ($1::uuid is null or i.service_id = $1)
-                  and ($2::boolean is null or (i.ended_at is null) = $2)
-                  and ($3::timestamptz is null or coalesce(i.ended_at, 'infinity') >= $3)
-                  and ($4::timestamptz is null or i.started_at < $4)
-                order by i.started_at desc, i.id limit $5 offset $6""")
-                .execute(Tuple.from(new Object[] { serviceId, open, from, to, limit, skip }))
-                .map(rows -> new Page(views(rows), rows.size() == 0 ? 0 : rows.iterator().next().getLong("total")));
+        Uni<List<IncidentView>> page = pool.preparedQuery(SELECT + FILTER + " order by i.started_at desc, i.id limit $5 offset $6")
+                .execute(Tuple.from(new Object[] { serviceId, open, from, to, limit, skip })).map(IncidentQueries::views);
+        Uni<Long> total = pool.preparedQuery("select count(*) from incident i " + FILTER)
+                .execute(Tuple.from(new Object[] { serviceId, open, from, to })).map(rows -> rows.iterator().next().getLong(0));
+        return Uni.combine().all().unis(page, total).with(Page::new);
     }
 
     public Uni<IncidentView> get(UUID id) {
