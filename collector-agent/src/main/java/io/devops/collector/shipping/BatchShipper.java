@@ -1,0 +1,177 @@
+package io.devops.collector.shipping;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.jboss.logging.Logger;
+
+import io.devops.collector.buffer.DiskBuffer;
+import io.devops.common.events.CloudEventHeaders;
+import io.devops.common.events.MetricBatch;
+import io.devops.common.events.Topic;
+
+/**
+ * Sends the buffer's batches to {@code metrics.samples} in order, on a thread of its own, and
+ * acknowledges in the buffer the prefix Kafka acknowledged. While Kafka is away it backs off and
+ * retries the same batches; nothing is taken out of the buffer before Kafka has it. Each batch's
+ * {@code ce_id} is derived from the buffer's epoch and the batch's sequence, so a batch sent again
+ * after a crash carries the same id and consumers drop it.
+ */
+public final class BatchShipper implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(BatchShipper.class);
+    private static final int BATCHES_PER_ROUND = 200;
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+
+    private final DiskBuffer buffer;
+    private final Producer<String, byte[]> producer;
+    private final String nodeId;
+    private final String source;
+    private final Listener listener;
+    private final Thread worker;
+    private volatile boolean running = true;
+
+    /** Told of each round's outcome, for the agent's own metrics. */
+    public interface Listener {
+        void sent(int batches);
+
+        void failed(Exception cause);
+    }
+
+    public BatchShipper(DiskBuffer buffer, Producer<String, byte[]> producer, String nodeId, Listener listener) {
+        this.buffer = buffer;
+        this.producer = producer;
+        this.nodeId = nodeId;
+        this.source = "/collector-agent/" + nodeId;
+        this.listener = listener;
+        this.worker = new Thread(this::run, "batch-shipper");
+        worker.setDaemon(true);
+    }
+
+    public void start() {
+        worker.start();
+    }
+
+    /** A new batch is in the buffer. */
+    public void wake() {
+        LockSupport.unpark(worker);
+    }
+
+    /** The CloudEvent id of a batch. */
+    public static String eventId(String epoch, long sequence) {
+        return UUID.nameUUIDFromBytes((epoch + "/" + sequence).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        wake();
+        try {
+            worker.join(Duration.ofSeconds(10).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        int failedRounds = 0;
+        while (running) {
+            List<DiskBuffer.Entry> entries = buffer.pending(BATCHES_PER_ROUND);
+            if (entries.isEmpty()) {
+                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+                continue;
+            }
+            try {
+                int sent = send(entries);
+                listener.sent(sent);
+                if (sent < entries.size()) {
+                    throw new IllegalStateException("Kafka acknowledged " + sent + " of " + entries.size() + " batches");
+                }
+                if (failedRounds > 0) {
+                    LOG.infof("shipping works again after %d failed rounds; %d batches still buffered", failedRounds,
+                            buffer.pendingCount());
+                }
+                failedRounds = 0;
+            } catch (RuntimeException e) {
+                failedRounds++;
+                listener.failed(e);
+                if (failedRounds == 1 || failedRounds % 20 == 0) {
+                    LOG.warnf("shipping failed (%d rounds in a row), %d batches buffered, retrying: %s", failedRounds,
+                            buffer.pendingCount(), e.getMessage());
+                }
+                long backoff = Math.min(MAX_BACKOFF.toMillis(), 200L << Math.min(failedRounds, 6));
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoff));
+            }
+        }
+    }
+
+    /** Sends the entries and waits for Kafka; acknowledges the acknowledged prefix; returns its length. */
+    private int send(List<DiskBuffer.Entry> entries) {
+        List<Future<RecordMetadata>> acks = new ArrayList<>(entries.size());
+        try {
+            for (DiskBuffer.Entry entry : entries) {
+                acks.add(producer.send(record(entry)));
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "send failed after %d of %d batches", acks.size(), entries.size());
+        }
+        producer.flush();
+        int acknowledged = 0;
+        for (Future<RecordMetadata> ack : acks) {
+            try {
+                ack.get(60, TimeUnit.SECONDS);
+                acknowledged++;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (Exception e) {
+                LOG.debugf(e, "Kafka did not acknowledge batch %d", entries.get(acknowledged).sequence());
+                break;
+            }
+        }
+        if (acknowledged > 0) {
+            buffer.acknowledge(entries.get(acknowledged - 1).sequence());
+        }
+        return acknowledged;
+    }
+
+    private ProducerRecord<String, byte[]> record(DiskBuffer.Entry entry) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topic.METRICS_SAMPLES.topicName(), nodeId,
+                entry.payload().getBytes(StandardCharsets.UTF_8));
+        header(record, CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_1_0);
+        header(record, CloudEventHeaders.ID, eventId(buffer.epoch(), entry.sequence()));
+        header(record, CloudEventHeaders.TYPE, MetricBatch.TYPE);
+        header(record, CloudEventHeaders.SOURCE, source);
+        header(record, CloudEventHeaders.TIME, Instant.ofEpochMilli(entry.writtenAtMillis()).atOffset(ZoneOffset.UTC).toString());
+        header(record, CloudEventHeaders.SUBJECT, nodeId);
+        header(record, CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.JSON);
+        return record;
+    }
+
+    private static void header(ProducerRecord<String, byte[]> record, String name, String value) {
+        record.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Producer settings that keep order and lose nothing: acks from all replicas, idempotent, bounded waits. */
+    public static void configure(Map<String, Object> config) {
+        config.put("acks", "all");
+        config.put("enable.idempotence", true);
+        config.put("max.in.flight.requests.per.connection", 5);
+        config.put("linger.ms", 5);
+        config.put("compression.type", "lz4");
+        config.put("max.block.ms", 5_000);
+        config.put("request.timeout.ms", 10_000);
+        config.put("delivery.timeout.ms", 30_000);
+    }
+}
