@@ -20,6 +20,8 @@ public interface MonitoringSettings {
 
     Diagnosis diagnosis();
 
+    Metrics metrics();
+
     /** How this replica learns its share of the catalog from {@code registry.services}. */
     interface Catalog {
         /** Every replica joins this consumer group; Kafka splits the topic's partitions among them. */
@@ -104,5 +106,28 @@ public interface MonitoringSettings {
         /** A deployment this long or less before an incident's start is a suspect. */
         @WithDefault("30m")
         Duration deploymentWindow();
+    }
+
+    /** Host metrics from the collector agents. */
+    interface Metrics {
+        /** Raw samples are kept this long, a whole day's partition at a time. */
+        @WithDefault("7d")
+        Duration retention();
+
+        /** Minute rollups are kept this long. */
+        @WithDefault("30d")
+        Duration minuteRollupRetention();
+
+        /** Hour rollups are kept this long. */
+        @WithDefault("400d")
+        Duration hourRollupRetention();
+
+        /** A node whose samples stop for this long is {@code inactive}. */
+        @WithDefault("2m")
+        Duration nodeSilence();
+
+        /** How often rollups are brought up to date. */
+        @WithDefault("30s")
+        Duration rollupInterval();
     }
 }

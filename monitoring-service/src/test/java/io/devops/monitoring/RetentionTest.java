@@ -13,7 +13,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.devops.common.testing.KafkaBrokerResource;
-import io.devops.monitoring.history.CheckPartitions;
+import io.devops.monitoring.history.DailyPartitions;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -26,7 +26,7 @@ class RetentionTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     @Inject
-    CheckPartitions partitions;
+    DailyPartitions partitions;
 
     @Inject
     Pool pool;
@@ -36,7 +36,8 @@ class RetentionTest {
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         LocalDate old = today.minusDays(10);
         LocalDate edge = today.minusDays(7);
-        partitions.create(old, edge);
+        partitions.create(DailyPartitions.CHECK_RESULTS, old, edge);
+        partitions.create(DailyPartitions.METRIC_SAMPLES, old, edge);
         UUID service = UUID.randomUUID();
         insertResult(service, old.atTime(12, 0).atOffset(ZoneOffset.UTC));
         insertResult(service, today.atStartOfDay().atOffset(ZoneOffset.UTC).plusMinutes(1));
@@ -46,11 +47,13 @@ class RetentionTest {
 
         partitions.maintain();
 
-        assertThat(partitions.days()).doesNotContain(old, old.plusDays(1), old.plusDays(2))
+        assertThat(partitions.days(DailyPartitions.CHECK_RESULTS)).doesNotContain(old, old.plusDays(1), old.plusDays(2))
                 .contains(today.minusDays(1), today, today.plusDays(1), today.plusDays(3));
         assertThat(count("select count(*) from check_result where service_id = $1", service)).isEqualTo(1);
         // the 7-day retention keeps the partition of 7 days ago, whose end lies within it
-        assertThat(partitions.days()).contains(edge);
+        assertThat(partitions.days(DailyPartitions.CHECK_RESULTS)).contains(edge);
+        // metric samples keep 7 days too by default
+        assertThat(partitions.days(DailyPartitions.METRIC_SAMPLES)).doesNotContain(old).contains(edge, today, today.plusDays(3));
         assertThat(count("select count(*) from check_hourly where service_id = $1", service)).isEqualTo(1);
     }
 

@@ -1,6 +1,5 @@
 package io.devops.monitoring.catalog;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,15 +22,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
+import io.devops.common.consumer.DeadLetters;
 import io.devops.common.events.EventCodec;
 import io.devops.common.events.IncomingEvent;
 import io.devops.common.events.ServiceSnapshot;
@@ -64,6 +60,7 @@ public class CatalogFollower {
     private final CheckScheduler scheduler;
     private final TransitionWriter transitions;
     private final EventCodec codec;
+    private final DeadLetters deadLetters;
     private final MonitoringSettings settings;
     private final Map<String, Object> kafkaConfig;
     private final Counter malformed;
@@ -77,15 +74,15 @@ public class CatalogFollower {
     private volatile String lastError;
     private Thread worker;
     private KafkaConsumer<String, String> consumer;
-    private KafkaProducer<String, String> deadLetters;
 
     CatalogFollower(CatalogProjection projection, CheckScheduler scheduler, TransitionWriter transitions, EventCodec codec,
-            MonitoringSettings settings, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+            DeadLetters deadLetters, MonitoringSettings settings, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
             MeterRegistry meters) {
         this.projection = projection;
         this.scheduler = scheduler;
         this.transitions = transitions;
         this.codec = codec;
+        this.deadLetters = deadLetters;
         this.settings = settings;
         this.kafkaConfig = kafkaConfig;
         this.malformed = Counter.builder("monitoring.catalog.malformed")
@@ -133,7 +130,6 @@ public class CatalogFollower {
 
     private void run() {
         consumer = new KafkaConsumer<>(consumerConfig());
-        deadLetters = new KafkaProducer<>(producerConfig());
         int failedRounds = 0;
         try {
             consumer.subscribe(List.of(Topic.REGISTRY_SERVICES.topicName()), new Rebalance());
@@ -162,7 +158,6 @@ public class CatalogFollower {
         } finally {
             // Leaving the group hands our partitions to the other replicas at once rather than after the session timeout.
             consumer.close(Duration.ofSeconds(10));
-            deadLetters.close(Duration.ofSeconds(5));
         }
     }
 
@@ -266,16 +261,7 @@ public class CatalogFollower {
 
     private void deadLetter(ConsumerRecord<String, String> record, String error) {
         malformed.increment();
-        LOG.warnf("registry.services %d@%d cannot be checked, sent to %s: %s", record.partition(), record.offset(),
-                Topic.REGISTRY_SERVICES.deadLetterTopic(), error);
-        ProducerRecord<String, String> dead = new ProducerRecord<>(Topic.REGISTRY_SERVICES.deadLetterTopic(), record.key(),
-                record.value());
-        record.headers().forEach(h -> dead.headers().add(h));
-        dead.headers().add("dead-letter-reason", String.valueOf(error).getBytes(StandardCharsets.UTF_8));
-        dead.headers().add("dead-letter-topic", record.topic().getBytes(StandardCharsets.UTF_8));
-        dead.headers().add("dead-letter-partition", Integer.toString(record.partition()).getBytes(StandardCharsets.UTF_8));
-        dead.headers().add("dead-letter-offset", Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
-        deadLetters.send(dead);
+        deadLetters.send(record, error);
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {
@@ -343,20 +329,6 @@ public class CatalogFollower {
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        return config;
-    }
-
-    private Map<String, Object> producerConfig() {
-        Map<String, Object> config = new HashMap<>();
-        kafkaConfig.forEach((key, value) -> {
-            if (ProducerConfig.configNames().contains(key)) {
-                config.put(key, value);
-            }
-        });
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "monitoring-catalog-dlq-" + UUID.randomUUID());
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         return config;
     }
 

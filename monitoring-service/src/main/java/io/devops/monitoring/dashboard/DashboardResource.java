@@ -21,6 +21,7 @@ import io.devops.monitoring.dashboard.Dashboard.InfrastructureStats;
 import io.devops.monitoring.dashboard.Dashboard.RecentCheck;
 import io.devops.monitoring.dashboard.Dashboard.ResponseTimePoint;
 import io.devops.monitoring.dashboard.Dashboard.ServiceStats;
+import io.devops.monitoring.infrastructure.NodeActivity;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -40,9 +41,11 @@ public class DashboardResource {
             from monitored_service where ($1::text is null or environment = $1)""";
 
     private final Pool pool;
+    private final NodeActivity nodes;
 
-    DashboardResource(Pool pool) {
+    DashboardResource(Pool pool, NodeActivity nodes) {
         this.pool = pool;
+        this.nodes = nodes;
     }
 
     @GET
@@ -62,8 +65,9 @@ public class DashboardResource {
                 select bucket, sum(response_time_sum_ms)::float8 / nullif(sum(checks), 0) as avg_ms
                 from check_hourly where bucket >= $1 group by bucket order by bucket""")
                 .execute(Tuple.of(now.minusHours(24))).map(DashboardResource::trends);
-        return Uni.combine().all().unis(stats, recent, trends)
-                .with((s, r, t) -> new Dashboard(s, new InfrastructureStats(0, 0), r, t));
+        Uni<InfrastructureStats> infrastructure = nodes.counts()
+                .map(counts -> new InfrastructureStats(counts.total(), counts.active()));
+        return Uni.combine().all().unis(stats, infrastructure, recent, trends).with(Dashboard::new);
     }
 
     @GET

@@ -44,7 +44,7 @@ public class ResultWriter {
     private static final int MAX_PENDING = 600_000;
 
     private final Pool pool;
-    private final CheckPartitions partitions;
+    private final DailyPartitions partitions;
     private final MonitoringSettings.History settings;
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pending = new AtomicInteger();
@@ -59,7 +59,7 @@ public class ResultWriter {
     private volatile boolean running;
     private Thread worker;
 
-    ResultWriter(Pool pool, CheckPartitions partitions, MonitoringSettings settings, MeterRegistry meters) {
+    ResultWriter(Pool pool, DailyPartitions partitions, MonitoringSettings settings, MeterRegistry meters) {
         this.pool = pool;
         this.partitions = partitions;
         this.settings = settings.history();
