@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -71,6 +72,7 @@ public class MetricIngest {
     private final Counter duplicates;
     private final Counter expired;
     private final Timer writes;
+    private final Timer lag;
 
     record SeriesKey(String nodeId, String name, Map<String, String> labels) {
     }
@@ -89,6 +91,9 @@ public class MetricIngest {
                 .description("Metric batches older than the retention when they arrived, not stored").register(meters);
         this.writes = Timer.builder("monitoring.metrics.write").description("Time to store one poll of metric batches")
                 .register(meters);
+        this.lag = Timer.builder("monitoring.metrics.lag")
+                .description("From a batch's collection on its node to its samples being stored")
+                .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(Duration.ofMinutes(1)).register(meters);
     }
 
     private record Received(String eventId, MetricBatch batch) {
@@ -177,6 +182,9 @@ public class MetricIngest {
                     markMinutes(connection, fresh);
                     connection.commit();
                     stored.increment(count);
+                    long now = System.currentTimeMillis();
+                    fresh.forEach(batch -> lag.record(Math.max(0, now - batch.collectedAt().toInstant().toEpochMilli()),
+                            TimeUnit.MILLISECONDS));
                 } else {
                     connection.commit();
                 }
@@ -219,8 +227,7 @@ public class MetricIngest {
         List<SeriesKey> unknown = new ArrayList<>();
         for (MetricBatch batch : batches) {
             for (MetricBatch.Sample sample : batch.samples()) {
-                SeriesKey key = new SeriesKey(batch.nodeId(), sample.name(),
-                        sample.labels() == null ? Map.of() : new TreeMap<>(sample.labels()));
+                SeriesKey key = new SeriesKey(batch.nodeId(), sample.name(), labelsOf(sample));
                 if (ids.containsKey(key)) {
                     continue;
                 }
@@ -281,8 +288,7 @@ public class MetricIngest {
                 if (!Double.isFinite(sample.value())) {
                     continue;
                 }
-                Long id = ids.get(new SeriesKey(batch.nodeId(), sample.name(),
-                        sample.labels() == null ? Map.of() : new TreeMap<>(sample.labels())));
+                Long id = ids.get(new SeriesKey(batch.nodeId(), sample.name(), labelsOf(sample)));
                 rows.append(id).append('\t').append(ts).append('\t').append(sample.value()).append('\n');
                 count++;
             }
@@ -297,7 +303,8 @@ public class MetricIngest {
     }
 
     private static void touchNodes(Connection connection, List<MetricBatch> batches) throws SQLException {
-        Map<String, MetricBatch> latest = new LinkedHashMap<>();
+        // In id order, so that two writers never lock the same nodes in opposite orders.
+        Map<String, MetricBatch> latest = new TreeMap<>();
         for (MetricBatch batch : batches) {
             latest.merge(batch.nodeId(), batch, (a, b) -> a.collectedAt().isAfter(b.collectedAt()) ? a : b);
         }
@@ -323,6 +330,11 @@ public class MetricIngest {
                     minutes.stream().map(m -> Timestamp.from(m.toInstant())).toArray()));
             mark.executeUpdate();
         }
+    }
+
+    /** Maps compare by content whatever their order, so a sample's own map serves as the key. */
+    private static Map<String, String> labelsOf(MetricBatch.Sample sample) {
+        return sample.labels() == null ? Map.of() : sample.labels();
     }
 
     private String json(Map<String, String> labels) {
