@@ -83,7 +83,7 @@ public class MetricsResource {
         QueryParams.range("from", start, "to", end);
         int max = QueryParams.boundedInt("limit", limit, 1000, 1, 10_000);
         String labels = labels(label);
-        Duration stepLength = parseStep(step);
+        Duration stepLength = QueryParams.duration("step", step, null, Duration.ofSeconds(10), Duration.ofDays(7));
         if (stepLength == null) {
             return raw(name, node, labels, start, end, max);
         }
@@ -164,26 +164,6 @@ public class MetricsResource {
             }
         }
         return codec.encode(labels);
-    }
-
-    private static Duration parseStep(String step) {
-        if (step == null || step.isBlank()) {
-            return null;
-        }
-        String text = step.trim();
-        if (text.endsWith("s") && !text.toLowerCase().startsWith("p")) {
-            try {
-                long seconds = Long.parseLong(text.substring(0, text.length() - 1));
-                if (seconds < 10 || seconds > Duration.ofDays(7).toSeconds()) {
-                    throw ProblemException.badRequest("query parameter 'step' must be between 10s and 7d, got '" + step + "'");
-                }
-                return Duration.ofSeconds(seconds);
-            } catch (NumberFormatException e) {
-                throw ProblemException.badRequest("query parameter 'step' must be a duration such as 30s, 1m, 1h, got '"
-                        + step + "'");
-            }
-        }
-        return QueryParams.duration("step", text, null, Duration.ofSeconds(10), Duration.ofDays(7));
     }
 
     private Map<String, String> parse(String labels) {

@@ -57,7 +57,7 @@ public final class QueryParams {
         }
     }
 
-    /** An optional duration such as {@code 24h}, {@code 7d}, {@code 90m} or ISO-8601 {@code PT2H}, within bounds. */
+    /** An optional duration such as {@code 30s}, {@code 90m}, {@code 24h}, {@code 7d} or ISO-8601 {@code PT2H}, within bounds. */
     public static Duration duration(String name, String raw, Duration defaultValue, Duration min, Duration max) {
         if (raw == null || raw.isBlank()) {
             return defaultValue;
@@ -70,6 +70,7 @@ public final class QueryParams {
             } else {
                 long amount = Long.parseLong(text.substring(0, text.length() - 1));
                 value = switch (text.charAt(text.length() - 1)) {
+                    case 's' -> Duration.ofSeconds(amount);
                     case 'm' -> Duration.ofMinutes(amount);
                     case 'h' -> Duration.ofHours(amount);
                     case 'd' -> Duration.ofDays(amount);
@@ -78,7 +79,7 @@ public final class QueryParams {
             }
         } catch (RuntimeException e) {
             throw ProblemException.badRequest("query parameter '" + name
-                    + "' must be a duration such as 90m, 24h, 7d or PT2H, got '" + raw + "'");
+                    + "' must be a duration such as 30s, 90m, 24h, 7d or PT2H, got '" + raw + "'");
         }
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
             throw ProblemException.badRequest("query parameter '" + name + "' must be between " + min + " and " + max
