@@ -129,5 +129,12 @@ public interface MonitoringSettings {
         /** How often rollups are brought up to date. */
         @WithDefault("30s")
         Duration rollupInterval();
+
+        /**
+         * A minute is rolled up once ingest has not marked it for this long: late samples (an agent's
+         * backlog being drained) make it wait, so it is computed once, not after every batch.
+         */
+        @WithDefault("20s")
+        Duration rollupSettle();
     }
 }

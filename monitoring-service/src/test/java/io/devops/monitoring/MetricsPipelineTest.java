@@ -114,6 +114,10 @@ class MetricsPipelineTest {
         await().atMost(WAIT).until(() -> count("select count(*) from metric_series where node_id = $1", node) > 0
                 && count("select count(*) from metric_sample m join metric_series s on s.id = m.series_id where s.node_id = $1",
                         node) == 12);
+        // Just marked by ingest: the minutes wait for rollup-settle (5 s here) in case more samples reach them.
+        rollups.rollUp();
+        assertThat(count("select count(*) from metric_rollup_1m r join metric_series s on s.id = r.series_id where s.node_id = $1",
+                node)).isZero();
         await().atMost(WAIT).until(() -> rollups.rollUp() >= 0
                 && count("select count(*) from metric_rollup_1m r join metric_series s on s.id = r.series_id where s.node_id = $1",
                         node) == 6);

@@ -1,7 +1,6 @@
 package io.devops.monitoring.metrics;
 
-import java.io.IOException;
-import java.io.StringReader;
+import java.nio.ByteBuffer;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -30,7 +30,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyManager;
+import org.postgresql.copy.CopyIn;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
@@ -59,6 +59,12 @@ public class MetricIngest {
     static final String CONSUMER = "monitoring.metrics";
     private static final Logger LOG = Logger.getLogger(MetricIngest.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    /** The signature that opens PostgreSQL's binary COPY format. */
+    private static final byte[] COPY_HEADER = { 'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0 };
+    /** A row of three 8-byte fields: the field count, and each field's length and value. */
+    private static final int COPY_ROW_BYTES = 2 + 3 * (4 + 8);
+    /** Binary timestamps count from 2000-01-01 UTC. */
+    private static final long POSTGRES_EPOCH_SECONDS = 946_684_800L;
 
     private final AgroalDataSource dataSource;
     private final DailyPartitions partitions;
@@ -74,6 +80,7 @@ public class MetricIngest {
     private final Timer writes;
     private final Timer lag;
 
+    /** Maps compare by content whatever their order, so a sample's own label map serves in the key. */
     record SeriesKey(String nodeId, String name, Map<String, String> labels) {
     }
 
@@ -96,29 +103,85 @@ public class MetricIngest {
                 .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(Duration.ofMinutes(1)).register(meters);
     }
 
-    private record Received(String eventId, MetricBatch batch) {
+    /**
+     * A batch as it waits for its transaction: each finite sample as its series id and value, so a poll's
+     * parsed JSON is garbage at once and a large poll stays small in the heap. A sample whose series is
+     * not known yet has id 0 and its key in {@code unknown}.
+     */
+    private static final class Received {
+        final String eventId;
+        final String nodeId;
+        final String hostname;
+        final OffsetDateTime collectedAt;
+        final long[] seriesIds;
+        final double[] values;
+        SeriesKey[] unknown;
+
+        Received(String eventId, MetricBatch batch, Map<SeriesKey, Long> knownSeries) {
+            this.eventId = eventId;
+            this.nodeId = batch.nodeId();
+            this.hostname = batch.hostname() == null ? batch.nodeId() : batch.hostname();
+            this.collectedAt = batch.collectedAt();
+            int finite = 0;
+            for (MetricBatch.Sample sample : batch.samples()) {
+                if (Double.isFinite(sample.value())) {
+                    finite++;
+                }
+            }
+            this.seriesIds = new long[finite];
+            this.values = new double[finite];
+            int i = 0;
+            for (MetricBatch.Sample sample : batch.samples()) {
+                if (!Double.isFinite(sample.value())) {
+                    continue;
+                }
+                SeriesKey key = new SeriesKey(nodeId, sample.name(),
+                        sample.labels() == null ? Map.of() : sample.labels());
+                Long id = knownSeries.get(key);
+                if (id != null) {
+                    seriesIds[i] = id;
+                } else {
+                    if (unknown == null) {
+                        unknown = new SeriesKey[finite];
+                    }
+                    unknown[i] = key;
+                }
+                values[i] = sample.value();
+                i++;
+            }
+        }
     }
 
     @Incoming("metrics-samples")
     @Blocking
     public void consume(ConsumerRecords<String, String> records) {
         List<Received> received = new ArrayList<>(records.count());
+        OffsetDateTime oldest = OffsetDateTime.now(ZoneOffset.UTC).minus(retention).truncatedTo(ChronoUnit.DAYS).plusDays(1);
         for (ConsumerRecord<String, String> record : records) {
+            MetricBatch batch;
+            String eventId;
             try {
                 IncomingEvent event = IncomingEvent.from(record);
                 if (!MetricBatch.TYPE.equals(event.type())) {
                     throw new IllegalArgumentException("unexpected event type " + event.type());
                 }
-                MetricBatch batch = codec.decode(event, MetricBatch.class);
+                batch = codec.decode(event, MetricBatch.class);
                 if (batch.nodeId() == null || batch.collectedAt() == null || batch.samples() == null) {
                     throw new IllegalArgumentException("batch lacks node_id, collected_at or samples");
                 }
-                received.add(new Received(event.id(), batch));
+                eventId = event.id();
             } catch (RuntimeException e) {
                 deadLetters.send(record, e.getMessage());
+                continue;
             }
+            if (batch.collectedAt().isBefore(oldest)) {
+                // An agent that buffered for longer than the retention: nobody could query these samples.
+                expired.increment();
+                continue;
+            }
+            ensurePartition(batch.collectedAt());
+            received.add(new Received(eventId, batch, seriesIds));
         }
-        received = withinRetention(received);
         if (received.isEmpty()) {
             return;
         }
@@ -145,45 +208,32 @@ public class MetricIngest {
         }
     }
 
-    /**
-     * Drops batches older than the retention (an agent that buffered for days), and makes the daily
-     * partitions the others need: a batch buffered over midnight may belong to a day not made yet.
-     */
-    private List<Received> withinRetention(List<Received> received) {
-        OffsetDateTime oldest = OffsetDateTime.now(ZoneOffset.UTC).minus(retention).truncatedTo(ChronoUnit.DAYS).plusDays(1);
-        List<Received> kept = new ArrayList<>(received.size());
-        for (Received r : received) {
-            if (r.batch().collectedAt().isBefore(oldest)) {
-                expired.increment();
-                continue;
-            }
-            kept.add(r);
-            LocalDate day = r.batch().collectedAt().atZoneSameInstant(ZoneOffset.UTC).toLocalDate();
+    /** A batch buffered over midnight may belong to a day whose partition is not made yet. */
+    private void ensurePartition(OffsetDateTime collectedAt) {
+        LocalDate day = collectedAt.atZoneSameInstant(ZoneOffset.UTC).toLocalDate();
+        if (!partitionDays.contains(day)) {
+            partitionDays.addAll(partitions.days(DailyPartitions.METRIC_SAMPLES));
             if (!partitionDays.contains(day)) {
-                partitionDays.addAll(partitions.days(DailyPartitions.METRIC_SAMPLES));
-                if (!partitionDays.contains(day)) {
-                    partitions.create(DailyPartitions.METRIC_SAMPLES, day, day);
-                    partitionDays.add(day);
-                }
+                partitions.create(DailyPartitions.METRIC_SAMPLES, day, day);
+                partitionDays.add(day);
             }
         }
-        return kept;
     }
 
     private void store(List<Received> received) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                List<MetricBatch> fresh = firstSeen(connection, received);
+                List<Received> fresh = firstSeen(connection, received);
                 if (!fresh.isEmpty()) {
-                    Map<SeriesKey, Long> ids = resolveSeries(connection, fresh);
-                    long count = copySamples(connection, fresh, ids);
+                    resolveSeries(connection, fresh);
+                    long count = copySamples(connection, fresh);
                     touchNodes(connection, fresh);
                     markMinutes(connection, fresh);
                     connection.commit();
                     stored.increment(count);
                     long now = System.currentTimeMillis();
-                    fresh.forEach(batch -> lag.record(Math.max(0, now - batch.collectedAt().toInstant().toEpochMilli()),
+                    fresh.forEach(batch -> lag.record(Math.max(0, now - batch.collectedAt.toInstant().toEpochMilli()),
                             TimeUnit.MILLISECONDS));
                 } else {
                     connection.commit();
@@ -197,9 +247,9 @@ public class MetricIngest {
     }
 
     /** Records the batches' event ids; returns the batches not seen before. */
-    private static List<MetricBatch> firstSeen(Connection connection, List<Received> received) throws SQLException {
-        Map<String, MetricBatch> byId = new LinkedHashMap<>();
-        received.forEach(r -> byId.putIfAbsent(r.eventId(), r.batch()));
+    private static List<Received> firstSeen(Connection connection, List<Received> received) throws SQLException {
+        Map<String, Received> byId = new LinkedHashMap<>();
+        received.forEach(r -> byId.putIfAbsent(r.eventId, r));
         Set<String> inserted = new HashSet<>();
         try (PreparedStatement insert = connection.prepareStatement("""
                 insert into processed_event (consumer, ce_id) select ?, unnest(?::text[])
@@ -212,7 +262,7 @@ public class MetricIngest {
                 }
             }
         }
-        List<MetricBatch> fresh = new ArrayList<>(inserted.size());
+        List<Received> fresh = new ArrayList<>(inserted.size());
         byId.forEach((id, batch) -> {
             if (inserted.contains(id)) {
                 fresh.add(batch);
@@ -221,31 +271,32 @@ public class MetricIngest {
         return fresh;
     }
 
-    /** The id of every series in the batches, creating the ones never seen. */
-    private Map<SeriesKey, Long> resolveSeries(Connection connection, List<MetricBatch> batches) throws SQLException {
-        Map<SeriesKey, Long> ids = new LinkedHashMap<>();
-        List<SeriesKey> unknown = new ArrayList<>();
-        for (MetricBatch batch : batches) {
-            for (MetricBatch.Sample sample : batch.samples()) {
-                SeriesKey key = new SeriesKey(batch.nodeId(), sample.name(), labelsOf(sample));
-                if (ids.containsKey(key)) {
-                    continue;
-                }
-                Long id = seriesIds.get(key);
-                ids.put(key, id);
-                if (id == null) {
-                    unknown.add(key);
+    /** Fills in the ids of the series not known when the batches were read, creating the ones never seen. */
+    private void resolveSeries(Connection connection, List<Received> batches) throws SQLException {
+        Map<SeriesKey, Long> resolved = new LinkedHashMap<>();
+        for (Received batch : batches) {
+            if (batch.unknown != null) {
+                for (SeriesKey key : batch.unknown) {
+                    if (key != null) {
+                        resolved.putIfAbsent(key, seriesIds.get(key));
+                    }
                 }
             }
         }
-        if (!unknown.isEmpty()) {
-            String[] nodes = new String[unknown.size()];
-            String[] names = new String[unknown.size()];
-            String[] labels = new String[unknown.size()];
-            for (int i = 0; i < unknown.size(); i++) {
-                nodes[i] = unknown.get(i).nodeId();
-                names[i] = unknown.get(i).name();
-                labels[i] = json(unknown.get(i).labels());
+        List<SeriesKey> keys = new ArrayList<>();
+        resolved.forEach((key, id) -> {
+            if (id == null) {
+                keys.add(key);
+            }
+        });
+        if (!keys.isEmpty()) {
+            String[] nodes = new String[keys.size()];
+            String[] names = new String[keys.size()];
+            String[] labels = new String[keys.size()];
+            for (int i = 0; i < keys.size(); i++) {
+                nodes[i] = keys.get(i).nodeId();
+                names[i] = keys.get(i).name();
+                labels[i] = json(keys.get(i).labels());
             }
             Array nodeArray = connection.createArrayOf("text", nodes);
             Array nameArray = connection.createArrayOf("text", names);
@@ -267,74 +318,89 @@ public class MetricIngest {
                 select.setArray(3, labelArray);
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
-                        SeriesKey key = unknown.get((int) rows.getLong(2) - 1);
-                        ids.put(key, rows.getLong(1));
+                        SeriesKey key = keys.get((int) rows.getLong(2) - 1);
+                        resolved.put(key, rows.getLong(1));
                         seriesIds.put(key, rows.getLong(1));
                     }
                 }
             }
         }
-        return ids;
-    }
-
-    /** Loads the samples with COPY; returns how many. */
-    private static long copySamples(Connection connection, List<MetricBatch> batches, Map<SeriesKey, Long> ids)
-            throws SQLException {
-        StringBuilder rows = new StringBuilder(batches.size() * 64 * 32);
-        long count = 0;
-        for (MetricBatch batch : batches) {
-            String ts = batch.collectedAt().toString();
-            for (MetricBatch.Sample sample : batch.samples()) {
-                if (!Double.isFinite(sample.value())) {
-                    continue;
+        for (Received batch : batches) {
+            if (batch.unknown != null) {
+                for (int i = 0; i < batch.unknown.length; i++) {
+                    if (batch.unknown[i] != null) {
+                        batch.seriesIds[i] = resolved.get(batch.unknown[i]);
+                    }
                 }
-                Long id = ids.get(new SeriesKey(batch.nodeId(), sample.name(), labelsOf(sample)));
-                rows.append(id).append('\t').append(ts).append('\t').append(sample.value()).append('\n');
-                count++;
+                batch.unknown = null;
             }
         }
-        CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
-        try {
-            copy.copyIn("copy metric_sample (series_id, ts, value) from stdin", new StringReader(rows.toString()));
-        } catch (IOException e) {
-            throw new SQLException("copy of metric samples failed", "08000", e);
-        }
-        return count;
     }
 
-    private static void touchNodes(Connection connection, List<MetricBatch> batches) throws SQLException {
+    /**
+     * Loads the samples with a binary {@code COPY}: PostgreSQL takes the ids, times and values as they
+     * are stored, without parsing text. Returns how many.
+     */
+    private static long copySamples(Connection connection, List<Received> batches) throws SQLException {
+        int total = 0;
+        for (Received batch : batches) {
+            total += batch.values.length;
+        }
+        ByteBuffer rows = ByteBuffer.allocate(COPY_HEADER.length + 8 + total * COPY_ROW_BYTES + 2);
+        rows.put(COPY_HEADER).putInt(0).putInt(0);
+        for (Received batch : batches) {
+            Instant at = batch.collectedAt.toInstant();
+            long micros = (at.getEpochSecond() - POSTGRES_EPOCH_SECONDS) * 1_000_000L + at.getNano() / 1_000;
+            for (int i = 0; i < batch.values.length; i++) {
+                rows.putShort((short) 3)
+                        .putInt(8).putLong(batch.seriesIds[i])
+                        .putInt(8).putLong(micros)
+                        .putInt(8).putDouble(batch.values[i]);
+            }
+        }
+        rows.putShort((short) -1);
+        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI()
+                .copyIn("copy metric_sample (series_id, ts, value) from stdin (format binary)");
+        try {
+            copy.writeToCopy(rows.array(), 0, rows.position());
+            copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+        }
+        return total;
+    }
+
+    private static void touchNodes(Connection connection, List<Received> batches) throws SQLException {
         // In id order, so that two writers never lock the same nodes in opposite orders.
-        Map<String, MetricBatch> latest = new TreeMap<>();
-        for (MetricBatch batch : batches) {
-            latest.merge(batch.nodeId(), batch, (a, b) -> a.collectedAt().isAfter(b.collectedAt()) ? a : b);
+        Map<String, Received> latest = new TreeMap<>();
+        for (Received batch : batches) {
+            latest.merge(batch.nodeId, batch, (a, b) -> a.collectedAt.isAfter(b.collectedAt) ? a : b);
         }
         try (PreparedStatement upsert = connection.prepareStatement("""
                 insert into node (id, hostname, last_seen) values (?, ?, ?)
                 on conflict (id) do update set last_seen = greatest(node.last_seen, excluded.last_seen)""")) {
-            for (MetricBatch batch : latest.values()) {
-                upsert.setString(1, batch.nodeId());
-                upsert.setString(2, batch.hostname() == null ? batch.nodeId() : batch.hostname());
-                upsert.setTimestamp(3, Timestamp.from(batch.collectedAt().toInstant()));
+            for (Received batch : latest.values()) {
+                upsert.setString(1, batch.nodeId);
+                upsert.setString(2, batch.hostname);
+                upsert.setTimestamp(3, Timestamp.from(batch.collectedAt.toInstant()));
                 upsert.addBatch();
             }
             upsert.executeBatch();
         }
     }
 
-    private static void markMinutes(Connection connection, List<MetricBatch> batches) throws SQLException {
+    private static void markMinutes(Connection connection, List<Received> batches) throws SQLException {
         Set<OffsetDateTime> minutes = new HashSet<>();
-        batches.forEach(b -> minutes.add(b.collectedAt().truncatedTo(ChronoUnit.MINUTES)));
+        batches.forEach(b -> minutes.add(b.collectedAt.truncatedTo(ChronoUnit.MINUTES)));
         try (PreparedStatement mark = connection.prepareStatement("""
-                insert into metric_rollup_pending (bucket) select unnest(?::timestamptz[]) on conflict do nothing""")) {
+                insert into metric_rollup_pending (bucket) select unnest(?::timestamptz[])
+                on conflict (bucket) do update set marked_at = excluded.marked_at""")) {
             mark.setArray(1, connection.createArrayOf("timestamptz",
                     minutes.stream().map(m -> Timestamp.from(m.toInstant())).toArray()));
             mark.executeUpdate();
         }
-    }
-
-    /** Maps compare by content whatever their order, so a sample's own map serves as the key. */
-    private static Map<String, String> labelsOf(MetricBatch.Sample sample) {
-        return sample.labels() == null ? Map.of() : sample.labels();
     }
 
     private String json(Map<String, String> labels) {

@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.devops.common.PlatformSettings;
+import io.devops.monitoring.MonitoringSettings;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -21,8 +22,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * Brings the minute and hour rollups up to date: recomputes every minute that ingest marked
  * (including minutes a late batch touched again), then the hours those minutes belong to, and
- * takes the marks away; a failed run puts the marks back for the next. Minutes are left alone until 70 s after they began,
- * when their samples have arrived. Every replica runs it; an advisory lock makes them take turns.
+ * takes the marks away; a failed run puts the marks back for the next. A minute is left alone until 70 s after it
+ * began, when its samples have arrived, and until ingest has not marked it for {@code rollup-settle}: a minute that
+ * late samples still reach (an agent's backlog being drained) is computed once they stop, not after every batch.
+ * Every replica runs it; an advisory lock makes them take turns.
  */
 @ApplicationScoped
 public class MetricRollups {
@@ -31,10 +34,12 @@ public class MetricRollups {
 
     private final Pool pool;
     private final String schema;
+    private final Duration settle;
 
-    MetricRollups(Pool pool, PlatformSettings platform) {
+    MetricRollups(Pool pool, PlatformSettings platform, MonitoringSettings settings) {
         this.pool = pool;
         this.schema = platform.schema();
+        this.settle = settings.metrics().rollupSettle();
     }
 
     @Scheduled(every = "${monitoring.metrics.rollup-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -71,9 +76,10 @@ public class MetricRollups {
         return pool.withTransaction(connection -> connection
                 .query("select pg_try_advisory_xact_lock(hashtext('" + schema + " metric rollups'))").execute()
                 .chain(lock -> !lock.iterator().next().getBoolean(0) ? Uni.createFrom().item(List.<OffsetDateTime>of())
-                        : connection.query("""
-                                delete from metric_rollup_pending where bucket < now() - interval '70 seconds'
-                                returning bucket""").execute().map(rows -> {
+                        : connection.preparedQuery("""
+                                delete from metric_rollup_pending
+                                where bucket < now() - interval '70 seconds' and marked_at < now() - $1::text::interval
+                                returning bucket""").execute(Tuple.of(settle.toMillis() + " milliseconds")).map(rows -> {
                             List<OffsetDateTime> taken = new ArrayList<>(rows.size());
                             rows.forEach(row -> taken.add(row.getOffsetDateTime(0)));
                             return taken;
