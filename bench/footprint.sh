@@ -38,7 +38,7 @@ fi
 bash -c "exec 3<>/dev/tcp/${BOOTSTRAP%:*}/${BOOTSTRAP#*:}" 2>/dev/null || ./platform up
 jar=collector-agent/target/quarkus-app/quarkus-run.jar
 [[ -f $jar ]] || ./mvnw -q -pl collector-agent -am package -DskipTests
-# The same JVM options ./platform and the DaemonSet give the agent.
+# The same JVM options and malloc setting ./platform and the DaemonSet give the agent.
 read -r -a agent_options < <(awk -F'"' '/^  "collector-agent / { sub(/^collector-agent [0-9]+ [^ ]+ /, "", $2); print $2 }' platform)
 
 echo "==> node_exporter $("$exporter" --version 2>&1 | head -1 | awk '{ print $3 }') on :$EXPORTER_PORT"
@@ -46,7 +46,7 @@ echo "==> node_exporter $("$exporter" --version 2>&1 | head -1 | awk '{ print $3
 pids+=($!)
 exporter_pid=$!
 echo "==> collector-agent (java ${agent_options[*]}) on :$AGENT_PORT, every ${INTERVAL}s"
-env QUARKUS_HTTP_PORT=$AGENT_PORT KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" COLLECTOR_INTERVAL="${INTERVAL}s" \
+env MALLOC_ARENA_MAX=2 QUARKUS_HTTP_PORT=$AGENT_PORT KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" COLLECTOR_INTERVAL="${INTERVAL}s" \
   COLLECTOR_NODE_ID=bench-footprint COLLECTOR_BUFFER_DIRECTORY="$WORK/buffer" \
   java "${agent_options[@]}" -jar "$jar" >"$WORK/agent.log" 2>&1 &
 pids+=($!)

@@ -78,6 +78,8 @@ class AgentTest {
                 .body(containsString("collector_buffer_batches"))
                 .body(containsString("collector_batches_sent_total"))
                 .body(containsString("collector_collection_seconds"));
+        given().get("/q/openapi").then().statusCode(200).contentType(containsString("yaml"))
+                .body(containsString("/metrics:")).body(containsString("version: 0.1.0-SNAPSHOT"));
     }
 
     @Test

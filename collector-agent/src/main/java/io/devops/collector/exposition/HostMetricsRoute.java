@@ -5,42 +5,41 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import io.devops.collector.HostCollector;
 import io.devops.common.events.MetricBatch.Sample;
+import io.vertx.ext.web.Router;
 
 /**
  * {@code GET /metrics}: the latest reading of the host in the Prometheus text format, so that a
  * Prometheus can scrape the agent in place of node_exporter. The agent's own metrics stay at
- * {@code /q/metrics}.
+ * {@code /q/metrics}. A plain Vert.x route rather than a JAX-RS resource: the agent runs on every
+ * node, and a REST stack for one endpoint would cost it several MB of memory (docs/benchmarks.md).
  */
-@Path("/metrics")
-public class HostMetricsResource {
+@ApplicationScoped
+public class HostMetricsRoute {
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     /** Counters: cumulative since the host or interface started. Everything else is a gauge. */
     private static final List<String> COUNTER_SUFFIXES = List.of("_bytes_sent", "_bytes_recv", "_packets_sent",
             "_packets_recv", "_errors_in", "_errors_out", "_drops_in", "_io_read_bytes", "_io_write_bytes", "_io_reads",
             "_io_writes", "_io_time_ms");
 
-    private final HostCollector collector;
-
-    HostMetricsResource(HostCollector collector) {
-        this.collector = collector;
+    void routes(@Observes Router router, HostCollector collector) {
+        router.get("/metrics").handler(context -> {
+            HostCollector.Reading reading = collector.latest();
+            if (reading == null) {
+                context.response().setStatusCode(503).putHeader("content-type", PROMETHEUS_TEXT)
+                        .end("# no reading of the host yet\n");
+                return;
+            }
+            context.response().putHeader("content-type", PROMETHEUS_TEXT).end(render(reading, collector.nodeId()));
+        });
     }
 
-    @GET
-    @Produces(PROMETHEUS_TEXT)
-    public Response scrape() {
-        HostCollector.Reading reading = collector.latest();
-        if (reading == null) {
-            return Response.status(Response.Status.SERVICE_UNAVAILABLE).entity("# no reading of the host yet\n").build();
-        }
+    static String render(HostCollector.Reading reading, String node) {
         Map<String, StringBuilder> families = new TreeMap<>();
-        String node = collector.nodeId();
         for (Sample sample : reading.samples()) {
             StringBuilder family = families.computeIfAbsent(sample.name(), name -> new StringBuilder()
                     .append("# TYPE ").append(name).append(isCounter(name) ? " counter" : " gauge").append('\n'));
@@ -59,7 +58,7 @@ public class HostMetricsResource {
         }
         StringBuilder body = new StringBuilder(16 * 1024);
         families.values().forEach(body::append);
-        return Response.ok(body.toString()).build();
+        return body.toString();
     }
 
     private static boolean isCounter(String name) {
