@@ -1,6 +1,7 @@
 package io.devops.collector;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -85,7 +86,8 @@ public class HostCollector {
         // OSHI reads its paths once, when first used: in a container they point at the host's mounts.
         GlobalConfig.set("oshi.util.proc.path", settings.host().procPath());
         GlobalConfig.set("oshi.util.sys.path", settings.host().sysPath());
-        sampler = new HostSampler(settings.topProcesses());
+        sampler = new HostSampler(settings.topProcesses(), Path.of(settings.host().procPath()),
+                Path.of(settings.host().sysPath()));
         hostname = sampler.os().getNetworkParams().getHostName();
         nodeId = NodeIdentity.resolve(settings, hostname);
         CollectorSettings.Buffer bufferSettings = settings.buffer();

@@ -1,28 +1,32 @@
 package io.devops.collector.host;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.sun.jna.platform.linux.LibC;
 
 import io.devops.common.events.MetricBatch.Sample;
 import oshi.SystemInfo;
 import oshi.hardware.CentralProcessor;
 import oshi.hardware.CentralProcessor.TickType;
 import oshi.hardware.GlobalMemory;
-import oshi.hardware.HWDiskStore;
 import oshi.hardware.HardwareAbstractionLayer;
-import oshi.hardware.NetworkIF;
 import oshi.hardware.VirtualMemory;
 import oshi.software.os.OSFileStore;
-import oshi.software.os.OSProcess;
 import oshi.software.os.OperatingSystem;
+import oshi.software.os.linux.LinuxOperatingSystem;
 
 /**
- * Reads the host with OSHI. CPU figures are over the time since the previous reading (the first
- * reading has none and reports no CPU usage); counters (network, disk I/O) are cumulative, as
- * Prometheus counters are. Names keep the old collector's (SEED-API.md) and add new ones in the
+ * Reads the host: CPU, memory, load and the list of file systems with OSHI; disks, interfaces and
+ * processes from procfs directly ({@link ProcFs}), and file system usage with one {@code statvfs}
+ * per file system. CPU figures are over the time since the previous reading (the first reading has
+ * none and reports no CPU usage); counters (network, disk I/O) are cumulative, as Prometheus
+ * counters are. Names keep the old collector's (SEED-API.md) and add new ones in the
  * same style, units in the name. Top processes are ranked by CPU and by memory, a few of each, so
  * the process view never grows with the number of processes.
  */
@@ -32,22 +36,31 @@ public final class HostSampler {
             "sysfs", "cgroup", "cgroup2", "nsfs", "autofs", "devpts", "mqueue", "tracefs", "debugfs", "securityfs",
             "pstore", "bpf", "fusectl", "configfs", "hugetlbfs", "ramfs", "binfmt_misc", "rpc_pipefs");
 
+    /** Mounts change rarely; listing them through OSHI costs more than reading them all. */
+    private static final long FILE_SYSTEM_LIST_MILLIS = TimeUnit.MINUTES.toMillis(5);
+
     private final SystemInfo system = new SystemInfo();
     private final HardwareAbstractionLayer hardware = system.getHardware();
     private final OperatingSystem os = system.getOperatingSystem();
     private final CentralProcessor processor = hardware.getProcessor();
+    private final ProcFs procFs;
     private final int topProcesses;
+    private final long ticksPerSecond = LinuxOperatingSystem.getHz();
+    private final long pageSize = LinuxOperatingSystem.getPageSize();
 
     private long[] previousTicks;
     private long[][] previousCoreTicks;
     private Map<Integer, ProcessTime> previousProcesses = Map.of();
     private long previousReadingMillis;
+    private List<OSFileStore> fileSystems = List.of();
+    private long fileSystemsListedMillis;
 
-    private record ProcessTime(String name, long cpuMillis) {
+    private record ProcessTime(String name, long cpuTicks) {
     }
 
-    public HostSampler(int topProcesses) {
+    public HostSampler(int topProcesses, Path proc, Path sys) {
         this.topProcesses = topProcesses;
+        this.procFs = new ProcFs(proc, sys);
     }
 
     public OperatingSystem os() {
@@ -64,12 +77,10 @@ public final class HostSampler {
         long now = System.currentTimeMillis();
         cpu(samples);
         memory(samples);
-        fileSystems(samples);
+        fileSystems(samples, now);
         disks(samples);
         network(samples);
         samples.add(sample("system_uptime_seconds", os.getSystemUptime()));
-        samples.add(sample("system_processes_total", os.getProcessCount()));
-        samples.add(sample("system_threads_total", os.getThreadCount()));
         processes(samples, now);
         previousReadingMillis = now;
         return samples;
@@ -125,19 +136,28 @@ public final class HostSampler {
         samples.add(sample("system_swap_used_bytes", virtual.getSwapUsed()));
     }
 
-    private void fileSystems(List<Sample> samples) {
-        for (OSFileStore store : realFileSystems()) {
-            long total = store.getTotalSpace();
-            long free = store.getUsableSpace();
+    private void fileSystems(List<Sample> samples, long now) {
+        if (now - fileSystemsListedMillis >= FILE_SYSTEM_LIST_MILLIS) {
+            fileSystems = realFileSystems();
+            fileSystemsListedMillis = now;
+        }
+        LibC.Statvfs stat = new LibC.Statvfs();
+        for (OSFileStore store : fileSystems) {
+            if (LibC.INSTANCE.statvfs(store.getMount(), stat) != 0) {
+                continue; // unmounted since it was listed
+            }
+            long unit = stat.f_frsize.longValue();
+            long total = stat.f_blocks.longValue() * unit;
+            long free = stat.f_bavail.longValue() * unit;
             Map<String, String> labels = Map.of("mount", store.getMount(), "device", store.getVolume(), "fstype",
                     store.getType());
             samples.add(new Sample("system_disk_total_bytes", total, labels));
             samples.add(new Sample("system_disk_free_bytes", free, labels));
-            samples.add(new Sample("system_disk_used_bytes", total - store.getFreeSpace(), labels));
+            samples.add(new Sample("system_disk_used_bytes", total - stat.f_bfree.longValue() * unit, labels));
             samples.add(new Sample("system_disk_usage_percent", percent(total - free, total), labels));
-            if (store.getTotalInodes() > 0) {
-                samples.add(new Sample("system_disk_inodes_total", store.getTotalInodes(), labels));
-                samples.add(new Sample("system_disk_inodes_free", store.getFreeInodes(), labels));
+            if (stat.f_files.longValue() > 0) {
+                samples.add(new Sample("system_disk_inodes_total", stat.f_files.longValue(), labels));
+                samples.add(new Sample("system_disk_inodes_free", stat.f_ffree.longValue(), labels));
             }
         }
     }
@@ -156,66 +176,68 @@ public final class HostSampler {
     }
 
     private void disks(List<Sample> samples) {
-        for (HWDiskStore disk : hardware.getDiskStores()) {
-            disk.updateAttributes();
-            Map<String, String> labels = Map.of("device", disk.getName());
-            samples.add(new Sample("system_disk_io_read_bytes", disk.getReadBytes(), labels));
-            samples.add(new Sample("system_disk_io_write_bytes", disk.getWriteBytes(), labels));
-            samples.add(new Sample("system_disk_io_reads", disk.getReads(), labels));
-            samples.add(new Sample("system_disk_io_writes", disk.getWrites(), labels));
-            samples.add(new Sample("system_disk_io_time_ms", disk.getTransferTime(), labels));
+        for (ProcFs.DiskIo disk : procFs.disks()) {
+            Map<String, String> labels = Map.of("device", disk.device());
+            samples.add(new Sample("system_disk_io_read_bytes", disk.readBytes(), labels));
+            samples.add(new Sample("system_disk_io_write_bytes", disk.writeBytes(), labels));
+            samples.add(new Sample("system_disk_io_reads", disk.reads(), labels));
+            samples.add(new Sample("system_disk_io_writes", disk.writes(), labels));
+            samples.add(new Sample("system_disk_io_time_ms", disk.ioTimeMillis(), labels));
         }
     }
 
     private void network(List<Sample> samples) {
-        for (NetworkIF nic : hardware.getNetworkIFs(false)) {
-            nic.updateAttributes();
-            Map<String, String> labels = Map.of("interface", nic.getName());
-            samples.add(new Sample("system_network_bytes_sent", nic.getBytesSent(), labels));
-            samples.add(new Sample("system_network_bytes_recv", nic.getBytesRecv(), labels));
-            samples.add(new Sample("system_network_packets_sent", nic.getPacketsSent(), labels));
-            samples.add(new Sample("system_network_packets_recv", nic.getPacketsRecv(), labels));
-            samples.add(new Sample("system_network_errors_in", nic.getInErrors(), labels));
-            samples.add(new Sample("system_network_errors_out", nic.getOutErrors(), labels));
-            samples.add(new Sample("system_network_drops_in", nic.getInDrops(), labels));
+        for (ProcFs.InterfaceTraffic nic : procFs.interfaces()) {
+            Map<String, String> labels = Map.of("interface", nic.name());
+            samples.add(new Sample("system_network_bytes_sent", nic.bytesSent(), labels));
+            samples.add(new Sample("system_network_bytes_recv", nic.bytesRecv(), labels));
+            samples.add(new Sample("system_network_packets_sent", nic.packetsSent(), labels));
+            samples.add(new Sample("system_network_packets_recv", nic.packetsRecv(), labels));
+            samples.add(new Sample("system_network_errors_in", nic.errorsIn(), labels));
+            samples.add(new Sample("system_network_errors_out", nic.errorsOut(), labels));
+            samples.add(new Sample("system_network_drops_in", nic.dropsIn(), labels));
         }
     }
 
     private void processes(List<Sample> samples, long now) {
-        List<OSProcess> processes = os.getProcesses();
+        List<ProcFs.ProcessStat> processes = procFs.processes();
         long total = hardware.getMemory().getTotal();
         int cores = processor.getLogicalProcessorCount();
         Map<Integer, ProcessTime> current = new HashMap<>(processes.size() * 2);
-        List<double[]> cpuByProcess = new ArrayList<>();
-        List<OSProcess> ordered = new ArrayList<>(processes);
-        for (OSProcess process : processes) {
-            long cpu = process.getKernelTime() + process.getUserTime();
-            current.put(process.getProcessID(), new ProcessTime(process.getName(), cpu));
+        long threads = 0;
+        for (ProcFs.ProcessStat process : processes) {
+            current.put(process.pid(), new ProcessTime(process.name(), process.cpuTicks()));
+            threads += process.threads();
         }
+        samples.add(sample("system_processes_total", processes.size()));
+        samples.add(sample("system_threads_total", threads));
         long elapsed = now - previousReadingMillis;
         if (!previousProcesses.isEmpty() && elapsed > 0) {
-            for (int i = 0; i < ordered.size(); i++) {
-                OSProcess process = ordered.get(i);
-                ProcessTime before = previousProcesses.get(process.getProcessID());
-                if (before != null && before.name().equals(process.getName())) {
-                    long used = current.get(process.getProcessID()).cpuMillis() - before.cpuMillis();
+            List<Sample> byCpu = new ArrayList<>();
+            for (ProcFs.ProcessStat process : processes) {
+                ProcessTime before = previousProcesses.get(process.pid());
+                if (before != null && before.name().equals(process.name())) {
+                    double usedMillis = Math.max(0, process.cpuTicks() - before.cpuTicks()) * 1000.0 / ticksPerSecond;
                     // Of the whole machine: 100 means every core busy with this process.
-                    cpuByProcess.add(new double[] { i, Math.max(0, used) * 100.0 / elapsed / cores });
+                    byCpu.add(sample("process_cpu_usage_percent", Math.min(100, round(usedMillis * 100 / elapsed / cores)),
+                            "process_name", process.name()));
                 }
             }
-            cpuByProcess.sort((a, b) -> Double.compare(b[1], a[1]));
-            for (int rank = 0; rank < Math.min(topProcesses, cpuByProcess.size()); rank++) {
-                OSProcess process = ordered.get((int) cpuByProcess.get(rank)[0]);
-                samples.add(sample("process_cpu_usage_percent", round(cpuByProcess.get(rank)[1]), "process_name",
-                        process.getName(), "rank", Integer.toString(rank + 1)));
+            byCpu.sort(Comparator.comparingDouble(Sample::value).reversed());
+            for (int rank = 0; rank < Math.min(topProcesses, byCpu.size()); rank++) {
+                Sample ranked = byCpu.get(rank);
+                samples.add(sample(ranked.name(), ranked.value(), "process_name", ranked.labels().get("process_name"),
+                        "rank", Integer.toString(rank + 1)));
             }
         }
-        ordered.sort(Comparator.comparingLong(OSProcess::getResidentSetSize).reversed());
-        for (int rank = 0; rank < Math.min(topProcesses, ordered.size()); rank++) {
-            OSProcess process = ordered.get(rank);
-            Map<String, String> labels = Map.of("process_name", process.getName(), "rank", Integer.toString(rank + 1));
-            samples.add(new Sample("process_memory_rss_bytes", process.getResidentSetSize(), labels));
-            samples.add(new Sample("process_memory_usage_percent", percent(process.getResidentSetSize(), total), labels));
+        List<ProcFs.ProcessStat> byMemory = new ArrayList<>(processes);
+        byMemory.sort(Comparator.comparingLong(ProcFs.ProcessStat::residentPages).reversed());
+        for (int rank = 0; rank < Math.min(topProcesses, byMemory.size()); rank++) {
+            ProcFs.ProcessStat process = byMemory.get(rank);
+            long resident = process.residentPages() * pageSize;
+            Map<String, String> labels = Map.of("process_name", process.name(), "rank", Integer.toString(rank + 1));
+            samples.add(new Sample("process_memory_rss_bytes", resident, labels));
+            samples.add(new Sample("process_memory_usage_percent", percent(resident, total), labels));
         }
         previousProcesses = current;
     }

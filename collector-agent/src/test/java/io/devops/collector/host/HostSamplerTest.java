@@ -3,6 +3,7 @@ package io.devops.collector.host;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -19,7 +20,7 @@ class HostSamplerTest {
 
     @Test
     void readsThisHostWithinPhysicalBounds() {
-        List<Sample> samples = secondReading(new HostSampler(5));
+        List<Sample> samples = secondReading(new HostSampler(5, Path.of("/proc"), Path.of("/sys")));
 
         double cores = one(samples, "system_cpu_cores");
         assertThat(cores).isGreaterThanOrEqualTo(1);
@@ -53,7 +54,7 @@ class HostSamplerTest {
 
     @Test
     void topProcessesAreRankedAndFew() {
-        List<Sample> samples = secondReading(new HostSampler(5));
+        List<Sample> samples = secondReading(new HostSampler(5, Path.of("/proc"), Path.of("/sys")));
         List<Sample> byMemory = all(samples, "process_memory_rss_bytes");
         assertThat(byMemory).hasSize(5);
         assertThat(byMemory).extracting(s -> s.labels().get("rank")).containsExactly("1", "2", "3", "4", "5");

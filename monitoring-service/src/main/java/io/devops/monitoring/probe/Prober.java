@@ -104,7 +104,7 @@ public class Prober {
         if (spec.type() == HealthCheckSpec.CheckType.TCP) {
             connect(check, target);
         } else {
-            request(check, target, 0);
+            request(check, target, 0, true);
         }
         return check.result;
     }
@@ -127,7 +127,8 @@ public class Prober {
         });
     }
 
-    private void request(Check check, URI target, int redirects) {
+    /** {@code withHeaders}: the spec's headers (often credentials) go only to the registered origin. */
+    private void request(Check check, URI target, int redirects, boolean withHeaders) {
         if (check.isDone()) {
             return;
         }
@@ -143,7 +144,7 @@ public class Prober {
                     .setPort(port).setSsl(https).setURI(pathAndQuery(target))
                     .setServer(SocketAddress.inetSocketAddress(port, resolved.result().getHostAddress()))
                     .putHeader("User-Agent", USER_AGENT);
-            if (spec.headers() != null) {
+            if (withHeaders && spec.headers() != null) {
                 spec.headers().forEach(options::putHeader);
             }
             HttpClient client = https && Boolean.FALSE.equals(spec.tlsVerify()) ? trusting : verifying;
@@ -162,14 +163,14 @@ public class Prober {
                     if (sent.failed()) {
                         check.failWith(sent.cause(), resolved.result().getHostAddress() + ":" + port);
                     } else {
-                        respond(check, target, redirects, sent.result());
+                        respond(check, target, redirects, withHeaders, sent.result());
                     }
                 });
             });
         });
     }
 
-    private void respond(Check check, URI target, int redirects, HttpClientResponse response) {
+    private void respond(Check check, URI target, int redirects, boolean withHeaders, HttpClientResponse response) {
         int status = response.statusCode();
         String location = response.getHeader("Location");
         if (isRedirect(status) && location != null) {
@@ -190,7 +191,7 @@ public class Prober {
                 check.fail(CheckReason.UNEXPECTED_STATUS, "redirect to a location that cannot be checked: " + location, status);
                 return;
             }
-            request(check, next, redirects + 1);
+            request(check, next, redirects + 1, withHeaders && sameOrigin(target, next));
             return;
         }
         OffsetDateTime expiresAt = certificateExpiry(response);
@@ -274,6 +275,11 @@ public class Prober {
 
     private static boolean isRedirect(int status) {
         return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    private static boolean sameOrigin(URI from, URI to) {
+        return from.getScheme().equalsIgnoreCase(to.getScheme()) && from.getHost().equalsIgnoreCase(to.getHost())
+                && port(from) == port(to);
     }
 
     private static int port(URI target) {

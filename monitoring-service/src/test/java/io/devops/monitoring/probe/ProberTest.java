@@ -59,6 +59,9 @@ class ProberTest {
                 case "/loop/health" -> request.response().setStatusCode(307).putHeader("Location", "/loop/health").end();
                 case "/metadata/health" -> request.response().setStatusCode(302)
                         .putHeader("Location", "http://169.254.169.254/latest/meta-data").end();
+                case "/same-origin/health" -> request.response().setStatusCode(302).putHeader("Location", "/headers/health").end();
+                case "/other-origin/health" -> request.response().setStatusCode(302)
+                        .putHeader("Location", "http://localhost:" + request.localAddress().port() + "/headers/health").end();
                 case "/headers/health" -> request.response()
                         .setStatusCode("secret".equals(request.getHeader("X-Token")) ? 204 : 401).end();
                 default -> request.response().setStatusCode(404).end();
@@ -112,6 +115,14 @@ class ProberTest {
     void headersAreSent() {
         assertThat(check(prober, "headers", spec()).statusCode()).isEqualTo(401);
         assertThat(check(prober, "headers", spec().withHeaders(Map.of("X-Token", "secret"))).statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void headersFollowARedirectOnlyWithinTheOrigin() {
+        Map<String, String> token = Map.of("X-Token", "secret");
+        assertThat(check(prober, "same-origin", spec().withHeaders(token)).statusCode()).isEqualTo(204);
+        assertThat(check(prober, "other-origin", spec().withHeaders(token)).statusCode())
+                .as("credentials never go to another host").isEqualTo(401);
     }
 
     @Test
