@@ -8,6 +8,9 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,7 +39,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduled;
 import io.smallrye.common.annotation.Identifier;
 import oshi.util.GlobalConfig;
 
@@ -65,6 +67,15 @@ public class HostCollector {
     private String nodeId;
     private String hostname;
     private volatile boolean collecting;
+    /**
+     * One thread runs both timers, so a reading and the facts never overlap. A plain executor rather
+     * than the Quarkus scheduler: its trigger thread wakes every second, on every node, for two jobs.
+     */
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "host-collector");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /** The latest reading of the host. */
     public record Reading(OffsetDateTime collectedAt, List<MetricBatch.Sample> samples) {
@@ -116,9 +127,14 @@ public class HostCollector {
         shipper.start();
         collect();
         publishFacts();
+        long interval = settings.interval().toMillis();
+        long inventoryInterval = settings.inventoryInterval().toMillis();
+        timers.scheduleAtFixedRate(this::collect, interval, interval, TimeUnit.MILLISECONDS);
+        timers.scheduleAtFixedRate(this::publishFacts, inventoryInterval, inventoryInterval, TimeUnit.MILLISECONDS);
     }
 
     void stop(@Observes ShutdownEvent event) {
+        timers.shutdownNow();
         if (shipper != null) {
             shipper.close();
         }
@@ -130,8 +146,6 @@ public class HostCollector {
         }
     }
 
-    @Scheduled(every = "${collector.interval}", delayed = "${collector.interval}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void collect() {
         Timer.Sample timing = Timer.start();
         try {
@@ -151,8 +165,6 @@ public class HostCollector {
         }
     }
 
-    @Scheduled(every = "${collector.inventory-interval}", delayed = "${collector.inventory-interval}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void publishFacts() {
         try {
             NodeFacts facts = NodeFactsReader.read(sampler, nodeId, settings.nodeType(), agentVersion);
