@@ -89,7 +89,8 @@ public final class BatchShipper implements AutoCloseable {
         while (running) {
             List<DiskBuffer.Entry> entries = buffer.pending(BATCHES_PER_ROUND);
             if (entries.isEmpty()) {
-                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+                // wake() unparks it as soon as a batch is appended; an idle agent should not spin.
+                LockSupport.parkNanos(TimeUnit.MINUTES.toNanos(1));
                 continue;
             }
             try {
