@@ -22,6 +22,7 @@ import io.devops.common.events.HealthTransition;
 import io.devops.common.events.ServiceSnapshot;
 import io.devops.common.events.Topic;
 import io.devops.common.outbox.Outbox;
+import io.devops.common.paging.Page;
 import io.devops.common.problem.ProblemException;
 import io.devops.registry.RegistrySettings;
 import io.micrometer.core.instrument.MeterRegistry;

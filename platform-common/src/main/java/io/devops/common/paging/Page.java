@@ -1,4 +1,4 @@
-package io.devops.registry.service;
+package io.devops.common.paging;
 
 import java.util.List;
 

@@ -1,0 +1,205 @@
+package io.devops.alerting.alert;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+
+import io.devops.common.events.AlertEvent;
+import io.devops.common.events.Topic;
+import io.devops.common.outbox.Outbox;
+import io.devops.common.paging.Page;
+import io.devops.common.problem.ProblemException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.instrumentation.annotations.SpanAttribute;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The alert lifecycle: open (firing) → acknowledged → resolved. Every change is written with its
+ * history step and its {@code alerting.alerts} event in one transaction (the outbox), so the topic
+ * sees every committed change, in order per fingerprint, and nothing else.
+ */
+@ApplicationScoped
+public class AlertBook {
+    public static final String OPEN = "open";
+    public static final String ACKNOWLEDGED = "acknowledged";
+    public static final String RESOLVED = "resolved";
+
+    private final AlertRepository repository;
+    private final AlertMapper mapper;
+    private final Outbox outbox;
+    private final MeterRegistry meters;
+
+    AlertBook(AlertRepository repository, AlertMapper mapper, Outbox outbox, MeterRegistry meters) {
+        this.repository = repository;
+        this.mapper = mapper;
+        this.outbox = outbox;
+        this.meters = meters;
+    }
+
+    /** What a firing did: opened a new alert, or fired an unresolved one again. */
+    public record Fired(AlertView alert, boolean opened) {
+    }
+
+    /** Raises an alert by hand: a firing from the {@code manual} source. */
+    @WithSpan("alerting.raise")
+    public Uni<Fired> raise(@NotNull(message = "a JSON body is required") @Valid ManualAlert request, String actor) {
+        Map<String, Object> metadata = request.metadata() == null ? Map.of() : request.metadata();
+        return fire(new AlertFiring("manual", request.title().strip(), request.message(), request.severity(),
+                blankToNull(request.serviceName()), request.labels() == null ? Map.of() : request.labels(), Map.of(),
+                metadata, null, null), actor);
+    }
+
+    /**
+     * A firing from any source. While an alert with the same fingerprint is unresolved, this is that
+     * alert firing again (deduplicated: its description and end are refreshed); otherwise it opens
+     * a new alert.
+     */
+    @WithTransaction
+    @WithSpan("alerting.fire")
+    public Uni<Fired> fire(AlertFiring firing, String actor) {
+        Map<String, String> labels = firing.identifyingLabels();
+        String fingerprint = Fingerprint.of(labels);
+        return repository.lockFingerprint(fingerprint)
+                .chain(() -> repository.findUnresolved(fingerprint))
+                .chain(existing -> {
+                    OffsetDateTime now = now();
+                    if (existing != null) {
+                        existing.message = firing.message();
+                        existing.severity = firing.severity();
+                        existing.annotations = mapper.json(new TreeMap<>(firing.annotations()));
+                        existing.endsAt = firing.endsAt();
+                        existing.lastFiredAt = now;
+                        existing.fireCount++;
+                        existing.updatedAt = now;
+                        return AlertHistoryEntry.of(existing.id, now, AlertHistoryEntry.FIRED_AGAIN, actor, null).persist()
+                                .invoke(() -> count("alerting.alerts.deduplicated", firing))
+                                .map(ignored -> new Fired(mapper.toView(existing), false));
+                    }
+                    Alert row = new Alert();
+                    row.id = UUID.randomUUID();
+                    row.fingerprint = fingerprint;
+                    row.title = firing.title();
+                    row.message = firing.message();
+                    row.severity = firing.severity();
+                    row.serviceName = firing.serviceName();
+                    row.status = OPEN;
+                    row.source = firing.source();
+                    row.labels = mapper.json(labels);
+                    row.annotations = mapper.json(new TreeMap<>(firing.annotations()));
+                    row.metadata = mapper.json(firing.metadata());
+                    row.startsAt = firing.startsAt() == null ? now : firing.startsAt();
+                    row.endsAt = firing.endsAt();
+                    row.lastFiredAt = now;
+                    row.fireCount = 1;
+                    row.createdAt = now;
+                    row.updatedAt = now;
+                    return row.persist()
+                            .chain(() -> AlertHistoryEntry.of(row.id, now, AlertHistoryEntry.FIRED, actor, null).persist())
+                            .chain(() -> publish(row))
+                            .invoke(() -> count("alerting.alerts.opened", firing))
+                            .map(ignored -> new Fired(mapper.toView(row), true));
+                });
+    }
+
+    @WithSession
+    @WithSpan("alerting.get")
+    public Uni<AlertDetail> get(@SpanAttribute("alert.id") UUID id) {
+        return repository.findById(id).chain(found -> {
+            Alert row = require(found, id);
+            return repository.history(id).map(steps -> new AlertDetail(mapper.toView(row), steps.stream()
+                    .map(step -> new AlertDetail.Step(step.at, step.action, step.actor, step.comment)).toList()));
+        });
+    }
+
+    @WithSession
+    @WithSpan("alerting.list")
+    public Uni<Page<AlertView>> list(AlertQuery query) {
+        return repository.search(query, mapper.json(query.labels()))
+                .map(page -> new Page<>(page.items().stream().map(mapper::toView).toList(), page.total()));
+    }
+
+    /** Someone is on it: notifications for the alert stop. Only an open alert can be acknowledged. */
+    @WithTransaction
+    @WithSpan("alerting.acknowledge")
+    public Uni<AlertView> acknowledge(@SpanAttribute("alert.id") UUID id, @Valid AlertNote note, String actor) {
+        return repository.findForUpdate(id).chain(found -> {
+            Alert row = require(found, id);
+            if (!OPEN.equals(row.status)) {
+                return Uni.createFrom().failure(ProblemException.conflict("alert " + id + " is " + row.status
+                        + (ACKNOWLEDGED.equals(row.status) ? " (by " + row.acknowledgedBy + ")" : "")
+                        + "; only an open alert can be acknowledged"));
+            }
+            OffsetDateTime now = now();
+            row.status = ACKNOWLEDGED;
+            row.acknowledgedAt = now;
+            row.acknowledgedBy = actor;
+            row.updatedAt = now;
+            return AlertHistoryEntry.of(id, now, AlertHistoryEntry.ACKNOWLEDGED, actor, comment(note)).persist()
+                    .chain(() -> publish(row))
+                    .invoke(() -> meters.counter("alerting.alerts.acknowledged", "severity", row.severity).increment())
+                    .map(ignored -> mapper.toView(row));
+        });
+    }
+
+    /** Resolves an open or acknowledged alert by hand; a later firing of it opens a new alert. */
+    @WithTransaction
+    @WithSpan("alerting.resolve")
+    public Uni<AlertView> resolve(@SpanAttribute("alert.id") UUID id, @Valid AlertNote note, String actor) {
+        return repository.findForUpdate(id).chain(found -> {
+            Alert row = require(found, id);
+            if (RESOLVED.equals(row.status)) {
+                return Uni.createFrom().failure(ProblemException.conflict("alert " + id + " was resolved at "
+                        + row.resolvedAt + (row.resolvedBy == null ? "" : " by " + row.resolvedBy)));
+            }
+            OffsetDateTime now = now();
+            row.status = RESOLVED;
+            row.resolvedAt = now;
+            row.resolvedBy = actor;
+            row.endsAt = now;
+            row.updatedAt = now;
+            return AlertHistoryEntry.of(id, now, AlertHistoryEntry.RESOLVED, actor, comment(note)).persist()
+                    .chain(() -> publish(row))
+                    .invoke(() -> meters.counter("alerting.alerts.resolved", "severity", row.severity, "by", "hand")
+                            .increment())
+                    .map(ignored -> mapper.toView(row));
+        });
+    }
+
+    private Uni<Void> publish(Alert row) {
+        return outbox.append(Topic.ALERTING_ALERTS, row.fingerprint, AlertEvent.TYPE, mapper.toEvent(row));
+    }
+
+    private void count(String name, AlertFiring firing) {
+        meters.counter(name, "source", firing.source(), "severity", firing.severity()).increment();
+    }
+
+    private static Alert require(Alert row, UUID id) {
+        if (row == null) {
+            throw ProblemException.notFound("no alert with id " + id);
+        }
+        return row;
+    }
+
+    private static String comment(AlertNote note) {
+        return note == null ? null : blankToNull(note.comment());
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    private static OffsetDateTime now() {
+        // Microseconds: what PostgreSQL keeps, so a view built before the write equals one read after.
+        return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+    }
+}

@@ -1,0 +1,97 @@
+package io.devops.alerting.alert;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
+import io.devops.common.PlatformSettings;
+import io.devops.common.paging.Page;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The alert table. Reads and locks go through Hibernate Reactive; the list filter on labels uses
+ * jsonb containment (served by a GIN index), which HQL cannot say, so the list is a native query.
+ */
+@ApplicationScoped
+public class AlertRepository implements PanacheRepositoryBase<Alert, UUID> {
+    private static final String COLUMNS = "id, fingerprint, title, message, severity, service_name, status, source, "
+            + "labels::text as labels, annotations::text as annotations, metadata::text as metadata, starts_at, ends_at, "
+            + "last_fired_at, fire_count, created_at, updated_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by";
+
+    private final String table;
+
+    AlertRepository(PlatformSettings settings) {
+        this.table = settings.schema() + ".alert";
+    }
+
+    /**
+     * Holds, until the transaction ends, a lock on a fingerprint, so that two firings of one alert
+     * at the same moment queue up instead of both creating it.
+     */
+    public Uni<Void> lockFingerprint(String fingerprint) {
+        return getSession().flatMap(session -> session
+                .createNativeQuery("select cast(pg_advisory_xact_lock(hashtextextended(:fingerprint, 0)) as text)", String.class)
+                .setParameter("fingerprint", fingerprint).getSingleResult()).replaceWithVoid();
+    }
+
+    /** The alert with this fingerprint that is not resolved yet, if any. */
+    public Uni<Alert> findUnresolved(String fingerprint) {
+        return find("fingerprint = ?1 and status <> 'resolved'", fingerprint).firstResult();
+    }
+
+    /** The row, locked until the transaction ends, so concurrent changes to one alert queue up. */
+    public Uni<Alert> findForUpdate(UUID id) {
+        return findById(id, LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    public Uni<List<AlertHistoryEntry>> history(UUID alertId) {
+        return AlertHistoryEntry.<AlertHistoryEntry>find("alertId = ?1 order by id", alertId).list();
+    }
+
+    public Uni<Page<Alert>> search(AlertQuery query, String labelsJson) {
+        StringBuilder where = new StringBuilder(" where true");
+        Map<String, Object> params = new HashMap<>();
+        if (query.status() != null) {
+            where.append(" and status = :status");
+            params.put("status", query.status());
+        }
+        if (query.severity() != null) {
+            where.append(" and severity = :severity");
+            params.put("severity", query.severity());
+        }
+        if (query.serviceName() != null) {
+            where.append(" and service_name = :service");
+            params.put("service", query.serviceName());
+        }
+        if (!query.labels().isEmpty()) {
+            where.append(" and labels @> cast(cast(:labels as text) as jsonb)");
+            params.put("labels", labelsJson);
+        }
+        if (query.from() != null) {
+            where.append(" and created_at >= :from");
+            params.put("from", query.from());
+        }
+        if (query.to() != null) {
+            where.append(" and created_at < :to");
+            params.put("to", query.to());
+        }
+        return getSession().flatMap(session -> {
+            var select = session.createNativeQuery("select " + COLUMNS + " from " + table + where
+                    + " order by created_at desc, id limit :limit offset :skip", Alert.class);
+            var count = session.createNativeQuery("select count(*) from " + table + where, Long.class);
+            params.forEach((name, value) -> {
+                select.setParameter(name, value);
+                count.setParameter(name, value);
+            });
+            select.setParameter("limit", query.limit());
+            select.setParameter("skip", query.skip());
+            return select.getResultList().flatMap(rows -> count.getSingleResult()
+                    .map(total -> new Page<>(rows, ((Number) total).longValue())));
+        });
+    }
+}
