@@ -57,7 +57,7 @@ class BadInputTest {
         api().contentType(ContentType.JSON).post("/alerts/" + UUID.randomUUID() + "/acknowledge").then().statusCode(404);
         api().get("/alerts?status=firing").then().statusCode(400).body("detail", containsString("'status' must be one of"));
         api().get("/alerts?severity=urgent").then().statusCode(400).body("detail", containsString("'severity'"));
-        api().get("/alerts?label=team").then().statusCode(400).body("detail", containsString("name=value"));
+        api().get("/alerts?label=team").then().statusCode(400).body("detail", containsString("key=value"));
         api().get("/alerts?limit=5000").then().statusCode(400).body("detail", containsString("'limit'"));
         api().get("/alerts?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z").then().statusCode(400)
                 .body("detail", containsString("before"));

@@ -2,9 +2,7 @@ package io.devops.alerting.alert;
 
 import java.net.URI;
 import java.time.OffsetDateTime;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -30,7 +28,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.devops.common.problem.PathIds;
 import io.devops.common.problem.Problem;
-import io.devops.common.problem.ProblemException;
 import io.devops.common.problem.QueryParams;
 import io.devops.common.security.Roles;
 import io.smallrye.mutiny.Uni;
@@ -73,7 +70,7 @@ public class AlertResource {
             @Parameter(description = "info, warning or critical") @QueryParam("severity") String severity,
             @Parameter(description = "The service's name") @QueryParam("service_name") String serviceName,
             @Parameter(description = "The former name of service_name") @QueryParam("service") String service,
-            @Parameter(description = "name=value; repeat for several, all must match") @QueryParam("label") List<String> labels,
+            @Parameter(description = "key=value; repeat for several, all must match") @QueryParam("label") List<String> labels,
             @Parameter(description = "Created at or after (RFC 3339)") @QueryParam("from") String from,
             @Parameter(description = "Created before (RFC 3339)") @QueryParam("to") String to,
             @Parameter(description = "At most 1000", schema = @Schema(defaultValue = "100")) @QueryParam("limit") String limit,
@@ -83,7 +80,7 @@ public class AlertResource {
         QueryParams.range("from", fromTime, "to", toTime);
         AlertQuery query = new AlertQuery(QueryParams.oneOf("status", status, STATUSES),
                 QueryParams.oneOf("severity", severity, SEVERITIES), blankToNull(serviceName != null ? serviceName : service),
-                labels(labels), fromTime, toTime, QueryParams.boundedInt("limit", limit, 100, 0, 1000),
+                QueryParams.pairs("label", labels), fromTime, toTime, QueryParams.boundedInt("limit", limit, 100, 0, 1000),
                 QueryParams.boundedInt("skip", skip, 0, 0, Integer.MAX_VALUE));
         return book.list(query).map(page -> Response.ok(page.items()).header(TOTAL_COUNT, page.total()).build());
     }
@@ -119,17 +116,6 @@ public class AlertResource {
         return security.getUserPrincipal() == null ? null : security.getUserPrincipal().getName();
     }
 
-    private static Map<String, String> labels(List<String> pairs) {
-        Map<String, String> filter = new LinkedHashMap<>();
-        for (String pair : pairs == null ? List.<String>of() : pairs) {
-            int eq = pair.indexOf('=');
-            if (eq <= 0) {
-                throw ProblemException.badRequest("query parameter 'label' must be name=value, got '" + pair + "'");
-            }
-            filter.put(pair.substring(0, eq), pair.substring(eq + 1));
-        }
-        return filter;
-    }
 
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.strip();

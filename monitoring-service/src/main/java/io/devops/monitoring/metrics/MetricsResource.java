@@ -82,7 +82,7 @@ public class MetricsResource {
         start = start == null ? end.minusHours(lookback) : start;
         QueryParams.range("from", start, "to", end);
         int max = QueryParams.boundedInt("limit", limit, 1000, 1, 10_000);
-        String labels = labels(label);
+        String labels = codec.encode(QueryParams.pairs("label", label));
         Duration stepLength = QueryParams.duration("step", step, null, Duration.ofSeconds(10), Duration.ofDays(7));
         if (stepLength == null) {
             return raw(name, node, labels, start, end, max);
@@ -152,19 +152,6 @@ public class MetricsResource {
                 });
     }
 
-    private String labels(List<String> pairs) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        if (pairs != null) {
-            for (String pair : pairs) {
-                int eq = pair.indexOf('=');
-                if (eq <= 0) {
-                    throw ProblemException.badRequest("query parameter 'label' must be key=value, got '" + pair + "'");
-                }
-                labels.put(pair.substring(0, eq), pair.substring(eq + 1));
-            }
-        }
-        return codec.encode(labels);
-    }
 
     private Map<String, String> parse(String labels) {
         try {

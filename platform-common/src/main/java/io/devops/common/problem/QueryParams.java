@@ -3,7 +3,9 @@ package io.devops.common.problem;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -106,5 +108,18 @@ public final class QueryParams {
         if (from != null && to != null && !from.isBefore(to)) {
             throw ProblemException.badRequest("query parameter '" + fromName + "' must be before '" + toName + "'");
         }
+    }
+
+    /** A repeatable {@code key=value} parameter, as a map in the order given; a later key replaces an earlier one. */
+    public static Map<String, String> pairs(String name, List<String> raw) {
+        Map<String, String> pairs = new LinkedHashMap<>();
+        for (String pair : raw == null ? List.<String>of() : raw) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw ProblemException.badRequest("query parameter '" + name + "' must be key=value, got '" + pair + "'");
+            }
+            pairs.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+        return pairs;
     }
 }

@@ -2,9 +2,7 @@ package io.devops.registry.service;
 
 import java.net.URI;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -81,7 +79,7 @@ public class ServiceResource {
             @Parameter(description = "At most 1000", schema = @Schema(defaultValue = "100")) @QueryParam("limit") String limit,
             @Parameter(schema = @Schema(defaultValue = "0")) @QueryParam("skip") String skip) {
         ServiceQuery query = new ServiceQuery(blankToNull(environment), status(status != null ? status : statusFilter),
-                tags(tags), metadata(metadata),
+                tags(tags), QueryParams.pairs("metadata", metadata),
                 QueryParams.boundedInt("limit", limit, 100, 0, 1000),
                 QueryParams.boundedInt("skip", skip, 0, 0, Integer.MAX_VALUE));
         return catalog.list(query).map(page -> Response.ok(page.items().stream().map(this::withPendingBeat).toList())
@@ -143,17 +141,6 @@ public class ServiceResource {
         return Arrays.stream(raw.split(",")).map(String::trim).filter(t -> !t.isEmpty()).distinct().toList();
     }
 
-    private static Map<String, String> metadata(List<String> pairs) {
-        Map<String, String> filter = new LinkedHashMap<>();
-        for (String pair : pairs == null ? List.<String>of() : pairs) {
-            int eq = pair.indexOf('=');
-            if (eq <= 0) {
-                throw ProblemException.badRequest("query parameter 'metadata' must be key=value, got '" + pair + "'");
-            }
-            filter.put(pair.substring(0, eq), pair.substring(eq + 1));
-        }
-        return filter;
-    }
 
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.trim();
