@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
 import io.devops.common.PlatformSettings;
+import io.devops.common.paging.NativePages;
 import io.devops.common.paging.Page;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
@@ -80,18 +81,8 @@ public class AlertRepository implements PanacheRepositoryBase<Alert, UUID> {
             where.append(" and created_at < :to");
             params.put("to", query.to());
         }
-        return getSession().flatMap(session -> {
-            var select = session.createNativeQuery("select " + COLUMNS + " from " + table + where
-                    + " order by created_at desc, id limit :limit offset :skip", Alert.class);
-            var count = session.createNativeQuery("select count(*) from " + table + where, Long.class);
-            params.forEach((name, value) -> {
-                select.setParameter(name, value);
-                count.setParameter(name, value);
-            });
-            select.setParameter("limit", query.limit());
-            select.setParameter("skip", query.skip());
-            return select.getResultList().flatMap(rows -> count.getSingleResult()
-                    .map(total -> new Page<>(rows, ((Number) total).longValue())));
-        });
+        return getSession().flatMap(session -> NativePages.page(session, Alert.class,
+                "select " + COLUMNS + " from " + table + where + " order by created_at desc, id",
+                "select count(*) from " + table + where, params, query.limit(), query.skip()));
     }
 }

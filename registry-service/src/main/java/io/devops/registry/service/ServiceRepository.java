@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
 import io.devops.common.PlatformSettings;
+import io.devops.common.paging.NativePages;
 import io.devops.common.paging.Page;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
@@ -90,19 +91,9 @@ public class ServiceRepository implements PanacheRepositoryBase<RegisteredServic
             where.append(" and metadata @> cast(cast(:metadata as text) as jsonb)");
             params.put("metadata", metadataJson);
         }
-        return getSession().flatMap(session -> {
-            var select = session.createNativeQuery("select " + COLUMNS + " from " + table + where
-                    + " order by created_at, id limit :limit offset :skip", RegisteredService.class);
-            var count = session.createNativeQuery("select count(*) from " + table + where, Long.class);
-            params.forEach((name, value) -> {
-                select.setParameter(name, value);
-                count.setParameter(name, value);
-            });
-            select.setParameter("limit", query.limit());
-            select.setParameter("skip", query.skip());
-            return select.getResultList().flatMap(rows -> count.getSingleResult()
-                    .map(total -> new Page<>(rows, ((Number) total).longValue())));
-        });
+        return getSession().flatMap(session -> NativePages.page(session, RegisteredService.class,
+                "select " + COLUMNS + " from " + table + where + " order by created_at, id",
+                "select count(*) from " + table + where, params, query.limit(), query.skip()));
     }
 
     /** Services whose status must change because a lease lapsed or was renewed. */
