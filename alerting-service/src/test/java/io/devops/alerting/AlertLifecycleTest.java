@@ -4,6 +4,7 @@ import static io.devops.alerting.Alerts.api;
 import static io.devops.alerting.Alerts.manual;
 import static io.devops.alerting.Alerts.raise;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
@@ -11,6 +12,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -54,7 +56,7 @@ class AlertLifecycleTest {
             body.put("severity", "critical");
             raise(body).then().statusCode(200).body("id", equalTo(id)).body("fire_count", equalTo(2))
                     .body("message", equalTo("now 97 %")).body("severity", equalTo("critical"));
-            Map<String, Object> otherLabels = new java.util.HashMap<>(body);
+            Map<String, Object> otherLabels = new HashMap<>(body);
             otherLabels.put("labels", Map.of("team", "search"));
             String other = raise(otherLabels).then().statusCode(201).extract().path("id");
             assertThat(other).isNotEqualTo(id);
@@ -63,7 +65,7 @@ class AlertLifecycleTest {
                     .then().statusCode(200).body("status", equalTo("acknowledged"))
                     .body("acknowledged_by", equalTo(Alerts.OPERATOR)).body("acknowledged_at", notNullValue());
             api().contentType(ContentType.JSON).post("/alerts/" + id + "/acknowledge").then().statusCode(409)
-                    .contentType("application/problem+json").body("detail", org.hamcrest.Matchers.containsString("by test-operator"));
+                    .contentType("application/problem+json").body("detail", containsString("by test-operator"));
             api().contentType(ContentType.JSON).body(Map.of("comment", "cleaned up")).post("/alerts/" + id + "/resolve")
                     .then().statusCode(200).body("status", equalTo("resolved")).body("resolved_by", equalTo(Alerts.OPERATOR));
             api().contentType(ContentType.JSON).post("/alerts/" + id + "/resolve").then().statusCode(409);

@@ -2,6 +2,7 @@ package io.devops.alerting.alert;
 
 import java.time.OffsetDateTime;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * An alert firing, from whichever source: the manual API, a health transition, a threshold rule, a
@@ -21,7 +22,7 @@ public record AlertFiring(
 
     /** The labels that identify the alert: its own, plus its title and service unless it names them. */
     public Map<String, String> identifyingLabels() {
-        Map<String, String> identity = new java.util.TreeMap<>(labels);
+        Map<String, String> identity = new TreeMap<>(labels);
         identity.putIfAbsent("alertname", title);
         if (serviceName != null) {
             identity.putIfAbsent("service", serviceName);
