@@ -161,18 +161,34 @@ public class AlertBook {
                 return Uni.createFrom().failure(ProblemException.conflict("alert " + id + " was resolved at "
                         + row.resolvedAt + (row.resolvedBy == null ? "" : " by " + row.resolvedBy)));
             }
-            OffsetDateTime now = now();
-            row.status = RESOLVED;
-            row.resolvedAt = now;
-            row.resolvedBy = actor;
-            row.endsAt = now;
-            row.updatedAt = now;
-            return AlertHistoryEntry.of(id, now, AlertHistoryEntry.RESOLVED, actor, comment(note)).persist()
-                    .chain(() -> publish(row))
-                    .invoke(() -> meters.counter("alerting.alerts.resolved", "severity", row.severity, "by", "hand")
-                            .increment())
-                    .map(ignored -> mapper.toView(row));
+            return close(row, actor, comment(note), "hand").map(ignored -> mapper.toView(row));
         });
+    }
+
+    /**
+     * The source of a firing says it is over: resolves the unresolved alert with the firing's
+     * fingerprint, if there is one. Returns whether there was.
+     */
+    @WithTransaction
+    @WithSpan("alerting.resolve-firing")
+    public Uni<Boolean> resolveFiring(AlertFiring firing, String actor) {
+        String fingerprint = Fingerprint.of(firing.identifyingLabels());
+        return repository.lockFingerprint(fingerprint)
+                .chain(() -> repository.findUnresolved(fingerprint))
+                .chain(row -> row == null ? Uni.createFrom().item(false)
+                        : close(row, actor, firing.message(), "source").replaceWith(true));
+    }
+
+    private Uni<Void> close(Alert row, String actor, String comment, String by) {
+        OffsetDateTime now = now();
+        row.status = RESOLVED;
+        row.resolvedAt = now;
+        row.resolvedBy = actor;
+        row.endsAt = now;
+        row.updatedAt = now;
+        return AlertHistoryEntry.of(row.id, now, AlertHistoryEntry.RESOLVED, actor, comment).persist()
+                .chain(() -> publish(row))
+                .invoke(() -> meters.counter("alerting.alerts.resolved", "severity", row.severity, "by", by).increment());
     }
 
     private Uni<Void> publish(Alert row) {

@@ -1,0 +1,21 @@
+package io.devops.alerting;
+
+import jakarta.validation.constraints.Pattern;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The alerting service's own settings ({@code alerting.*}). */
+@ConfigMapping(prefix = "alerting")
+public interface AlertingSettings {
+
+    Health health();
+
+    /** Alerts raised from {@code monitoring.health}. */
+    interface Health {
+        /** The severity of a service becoming unhealthy. */
+        @WithDefault("critical")
+        @Pattern(regexp = "info|warning|critical")
+        String severity();
+    }
+}

@@ -1,0 +1,87 @@
+package io.devops.alerting;
+
+import static io.devops.alerting.Alerts.api;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import io.devops.common.events.HealthTransition;
+import io.devops.common.events.Topic;
+import io.devops.common.testing.KafkaBrokerResource;
+import io.devops.common.testing.TopicProbe;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Alerts follow {@code monitoring.health}, published to the real broker as monitoring-service would. */
+@QuarkusTest
+@WithTestResource(KafkaBrokerResource.class)
+class HealthAlertsTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Test
+    void unhealthyFiresOnceRepeatsDeduplicateAndRecoveryResolves() {
+        String serviceId = UUID.randomUUID().toString();
+        String service = "checkout-" + serviceId.substring(0, 8);
+        String firstEvent = publish(serviceId, service, "unhealthy", UUID.randomUUID().toString());
+        await().atMost(WAIT).untilAsserted(() -> api().get("/alerts?service_name=" + service).then()
+                .body("size()", equalTo(1)).body("[0].status", equalTo("open")));
+        String id = api().get("/alerts?service_name=" + service).then().extract().path("[0].id");
+        api().get("/alerts/" + id).then().body("source", equalTo("health")).body("severity", equalTo("critical"))
+                .body("title", equalTo("Service " + service + " is unhealthy"))
+                .body("labels.alertname", equalTo("ServiceUnhealthy")).body("labels.service_id", equalTo(serviceId))
+                .body("annotations.reason", equalTo("connection_refused")).body("annotations.status_code", equalTo("503"));
+
+        // a redelivery of the same event changes nothing; another unhealthy transition is the same alert again
+        publish(serviceId, service, "unhealthy", firstEvent);
+        publish(serviceId, service, "unhealthy", UUID.randomUUID().toString());
+        await().atMost(WAIT).untilAsserted(() -> api().get("/alerts/" + id).then().body("fire_count", equalTo(2)));
+
+        // unknown says nothing about recovery; degraded is a recovery from unhealthy
+        publish(serviceId, service, "unknown", UUID.randomUUID().toString());
+        publish(serviceId, service, "degraded", UUID.randomUUID().toString());
+        await().atMost(WAIT).untilAsserted(() -> api().get("/alerts/" + id).then().body("status", equalTo("resolved"))
+                .body("resolved_by", equalTo("monitoring.health")));
+        api().get("/alerts/" + id).then()
+                .body("history.action", equalTo(List.of("fired", "fired_again", "resolved")));
+
+        publish(serviceId, service, "unhealthy", UUID.randomUUID().toString());
+        await().atMost(WAIT).untilAsserted(() -> api().get("/alerts?service_name=" + service).then()
+                .body("size()", equalTo(2)).body("[0].status", equalTo("open")));
+        assertThat((String) api().get("/alerts?service_name=" + service).then().extract().path("[0].id")).isNotEqualTo(id);
+    }
+
+    @Test
+    void unprocessableEventsGoToTheDeadLetterTopicAndTheConsumerGoesOn() {
+        try (TopicProbe dlq = TopicProbe.open(bootstrap, Topic.MONITORING_HEALTH.deadLetterTopic())) {
+            String key = UUID.randomUUID().toString();
+            TopicProbe.publish(bootstrap, Topic.MONITORING_HEALTH.topicName(), key, HealthTransition.TYPE, "{not json");
+            TopicProbe.publish(bootstrap, Topic.MONITORING_HEALTH.topicName(), key, HealthTransition.TYPE, "{}");
+            assertThat(dlq.await(TopicProbe.keyed(key), 2, WAIT))
+                    .allSatisfy(r -> assertThat(TopicProbe.header(r, "dead-letter-reason")).isNotBlank());
+        }
+        String serviceId = UUID.randomUUID().toString();
+        String service = "after-dlq-" + serviceId.substring(0, 8);
+        publish(serviceId, service, "unhealthy", UUID.randomUUID().toString());
+        await().atMost(WAIT).untilAsserted(() -> api().get("/alerts?service_name=" + service).then().body("size()", equalTo(1)));
+    }
+
+    private String publish(String serviceId, String service, String status, String eventId) {
+        String body = "{\"service_id\": \"" + serviceId + "\", \"service_name\": \"" + service + "\", "
+                + "\"previous_status\": \"healthy\", \"status\": \"" + status + "\", \"reason\": \"connection_refused\", "
+                + "\"message\": \"connection refused\", \"status_code\": 503, \"response_time_ms\": 12, \"checked_at\": \""
+                + OffsetDateTime.now(ZoneOffset.UTC) + "\"}";
+        return TopicProbe.publish(bootstrap, Topic.MONITORING_HEALTH.topicName(), serviceId, HealthTransition.TYPE, body, eventId);
+    }
+}
