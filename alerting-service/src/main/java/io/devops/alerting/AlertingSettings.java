@@ -1,5 +1,7 @@
 package io.devops.alerting;
 
+import java.time.Duration;
+
 import jakarta.validation.constraints.Pattern;
 
 import io.smallrye.config.ConfigMapping;
@@ -8,6 +10,10 @@ import io.smallrye.config.WithDefault;
 /** The alerting service's own settings ({@code alerting.*}). */
 @ConfigMapping(prefix = "alerting")
 public interface AlertingSettings {
+
+    /** How often alerts whose end has passed are resolved. */
+    @WithDefault("5s")
+    Duration expiryInterval();
 
     Health health();
 

@@ -3,6 +3,7 @@ package io.devops.alerting.alert;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -21,6 +22,7 @@ import io.opentelemetry.instrumentation.annotations.SpanAttribute;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -33,6 +35,8 @@ public class AlertBook {
     public static final String OPEN = "open";
     public static final String ACKNOWLEDGED = "acknowledged";
     public static final String RESOLVED = "resolved";
+    /** Who resolves an alert whose end passed. */
+    public static final String EXPIRY = "expiry";
 
     private final AlertRepository repository;
     private final AlertMapper mapper;
@@ -177,6 +181,18 @@ public class AlertBook {
                 .chain(() -> repository.findUnresolved(fingerprint))
                 .chain(row -> row == null ? Uni.createFrom().item(false)
                         : close(row, actor, firing.message(), "source").replaceWith(true));
+    }
+
+    /**
+     * Resolves up to {@code max} alerts whose end has passed: an alert Prometheus stops re-sending
+     * resolves at its {@code endsAt}, as in Alertmanager. Returns how many it resolved.
+     */
+    @WithTransaction
+    @WithSpan("alerting.expire")
+    public Uni<Integer> expire(int max) {
+        return repository.expiredForUpdate(now(), max).chain(rows -> Multi.createFrom().iterable(rows)
+                .onItem().transformToUniAndConcatenate(row -> close(row, EXPIRY, "not re-sent before its end", "expiry"))
+                .collect().asList().map(List::size));
     }
 
     private Uni<Void> close(Alert row, String actor, String comment, String by) {

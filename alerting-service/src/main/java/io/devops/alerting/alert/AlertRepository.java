@@ -1,5 +1,6 @@
 package io.devops.alerting.alert;
 
+import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,12 @@ public class AlertRepository implements PanacheRepositoryBase<Alert, UUID> {
     /** The row, locked until the transaction ends, so concurrent changes to one alert queue up. */
     public Uni<Alert> findForUpdate(UUID id) {
         return findById(id, LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    /** Unresolved alerts whose end has passed (their source stopped re-sending them), locked, oldest end first. */
+    public Uni<List<Alert>> expiredForUpdate(OffsetDateTime now, int max) {
+        return find("status <> 'resolved' and endsAt < ?1 order by endsAt", now).withLock(LockModeType.PESSIMISTIC_WRITE)
+                .page(0, max).list();
     }
 
     public Uni<List<AlertHistoryEntry>> history(UUID alertId) {
