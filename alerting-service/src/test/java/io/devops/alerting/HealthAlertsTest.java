@@ -53,8 +53,8 @@ class HealthAlertsTest {
         publish(serviceId, service, "degraded", UUID.randomUUID().toString());
         await().atMost(WAIT).untilAsserted(() -> api().get("/alerts/" + id).then().body("status", equalTo("resolved"))
                 .body("resolved_by", equalTo("monitoring.health")));
-        api().get("/alerts/" + id).then()
-                .body("history.action", equalTo(List.of("fired", "fired_again", "resolved")));
+        // the repeat said nothing new, so it is counted but not a history step
+        api().get("/alerts/" + id).then().body("history.action", equalTo(List.of("fired", "resolved")));
 
         publish(serviceId, service, "unhealthy", UUID.randomUUID().toString());
         await().atMost(WAIT).untilAsserted(() -> api().get("/alerts?service_name=" + service).then()

@@ -5,6 +5,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -78,6 +79,10 @@ public class AlertBook {
                 .chain(existing -> {
                     OffsetDateTime now = now();
                     if (existing != null) {
+                        // Prometheus re-sends a firing alert every minute: only a changed one is worth a history step.
+                        boolean changed = !Objects.equals(existing.message, firing.message())
+                                || !existing.severity.equals(firing.severity())
+                                || !mapper.labels(existing.annotations).equals(firing.annotations());
                         existing.message = firing.message();
                         existing.severity = firing.severity();
                         existing.annotations = mapper.json(new TreeMap<>(firing.annotations()));
@@ -85,8 +90,11 @@ public class AlertBook {
                         existing.lastFiredAt = now;
                         existing.fireCount++;
                         existing.updatedAt = now;
-                        return AlertHistoryEntry.of(existing.id, now, AlertHistoryEntry.FIRED_AGAIN, actor, null).persist()
-                                .invoke(() -> count("alerting.alerts.deduplicated", firing))
+                        Uni<Void> step = changed
+                                ? AlertHistoryEntry.of(existing.id, now, AlertHistoryEntry.FIRED_AGAIN, actor, null).persist()
+                                        .replaceWithVoid()
+                                : Uni.createFrom().voidItem();
+                        return step.invoke(() -> count("alerting.alerts.deduplicated", firing))
                                 .map(ignored -> new Fired(mapper.toView(existing), false));
                     }
                     Alert row = new Alert();
