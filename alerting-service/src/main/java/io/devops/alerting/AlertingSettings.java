@@ -1,7 +1,10 @@
 package io.devops.alerting;
 
 import java.time.Duration;
+import java.util.Optional;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 
 import io.smallrye.config.ConfigMapping;
@@ -17,11 +20,49 @@ public interface AlertingSettings {
 
     Health health();
 
+    Notifications notifications();
+
+    Delivery delivery();
+
     /** Alerts raised from {@code monitoring.health}. */
     interface Health {
         /** The severity of a service becoming unhealthy. */
         @WithDefault("critical")
         @Pattern(regexp = "info|warning|critical")
         String severity();
+    }
+
+    /** Notification groups. */
+    interface Notifications {
+        /** How often due groups are looked for; bounds the delay after a group_wait of 0. */
+        @WithDefault("100ms")
+        Duration pollInterval();
+
+        /**
+         * Where people open the platform (the ingress), for links in messages, such as
+         * https://devops.example.com; without it links are paths.
+         */
+        Optional<String> linksBaseUrl();
+    }
+
+    /** Sending notifications to channels. */
+    interface Delivery {
+        /** Attempts before a delivery is given up (recorded as failed). */
+        @WithDefault("10")
+        @Min(1)
+        @Max(100)
+        int maxAttempts();
+
+        /** The wait after the first failed attempt, doubled after each further one. */
+        @WithDefault("1s")
+        Duration initialBackoff();
+
+        @WithDefault("5m")
+        Duration maxBackoff();
+
+        /** Sends under way at once, across all channels. */
+        @WithDefault("256")
+        @Min(1)
+        int concurrency();
     }
 }

@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 
+import io.devops.alerting.notify.GroupRouter;
 import io.devops.common.events.AlertEvent;
 import io.devops.common.events.Topic;
 import io.devops.common.outbox.Outbox;
@@ -21,6 +22,7 @@ import io.devops.common.problem.ProblemException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.instrumentation.annotations.SpanAttribute;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Multi;
@@ -43,12 +45,14 @@ public class AlertBook {
     private final AlertMapper mapper;
     private final Outbox outbox;
     private final MeterRegistry meters;
+    private final GroupRouter groups;
 
-    AlertBook(AlertRepository repository, AlertMapper mapper, Outbox outbox, MeterRegistry meters) {
+    AlertBook(AlertRepository repository, AlertMapper mapper, Outbox outbox, MeterRegistry meters, GroupRouter groups) {
         this.repository = repository;
         this.mapper = mapper;
         this.outbox = outbox;
         this.meters = meters;
+        this.groups = groups;
     }
 
     /** What a firing did: opened a new alert, or fired an unresolved one again. */
@@ -118,6 +122,9 @@ public class AlertBook {
                     return row.persist()
                             .chain(() -> AlertHistoryEntry.of(row.id, now, AlertHistoryEntry.FIRED, actor, null).persist())
                             .chain(() -> publish(row))
+                            // the alert's row must exist before its group membership refers to it
+                            .chain(() -> Panache.flush())
+                            .chain(() -> groups.opened(row.id, labels, row.severity, row.source, now))
                             .invoke(() -> count("alerting.alerts.opened", firing))
                             .map(ignored -> new Fired(mapper.toView(row), true));
                 });
@@ -128,8 +135,9 @@ public class AlertBook {
     public Uni<AlertDetail> get(@SpanAttribute("alert.id") UUID id) {
         return repository.findById(id).chain(found -> {
             Alert row = require(found, id);
-            return repository.history(id).map(steps -> new AlertDetail(mapper.toView(row), steps.stream()
-                    .map(step -> new AlertDetail.Step(step.at, step.action, step.actor, step.comment)).toList()));
+            return repository.history(id).chain(steps -> repository.notifications(id).map(notifications -> new AlertDetail(
+                    mapper.toView(row), steps.stream().map(step -> new AlertDetail.Step(step.at, step.action, step.actor,
+                            step.comment)).toList(), mapper.notifications(notifications))));
         });
     }
 
@@ -212,6 +220,7 @@ public class AlertBook {
         row.updatedAt = now;
         return AlertHistoryEntry.of(row.id, now, AlertHistoryEntry.RESOLVED, actor, comment).persist()
                 .chain(() -> publish(row))
+                .chain(() -> groups.resolved(row.id, now))
                 .invoke(() -> meters.counter("alerting.alerts.resolved", "severity", row.severity, "by", by).increment());
     }
 

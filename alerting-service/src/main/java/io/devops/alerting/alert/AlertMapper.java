@@ -1,5 +1,6 @@
 package io.devops.alerting.alert;
 
+import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +15,8 @@ import io.devops.common.events.AlertEvent;
 @ApplicationScoped
 public class AlertMapper {
     private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() {
+    };
+    private static final TypeReference<List<AlertDetail.Notification>> NOTIFICATIONS = new TypeReference<>() {
     };
     private static final TypeReference<Map<String, Object>> OBJECTS = new TypeReference<>() {
     };
@@ -34,6 +37,10 @@ public class AlertMapper {
     public AlertEvent toEvent(Alert row) {
         return new AlertEvent(row.id, row.fingerprint, row.title, row.severity, row.status, row.serviceName,
                 labels(row.labels), row.startsAt, row.endsAt, row.updatedAt);
+    }
+
+    public List<AlertDetail.Notification> notifications(String column) {
+        return read(column, NOTIFICATIONS);
     }
 
     public Map<String, String> labels(String column) {

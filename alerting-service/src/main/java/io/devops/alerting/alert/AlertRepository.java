@@ -26,9 +26,11 @@ public class AlertRepository implements PanacheRepositoryBase<Alert, UUID> {
             + "last_fired_at, fire_count, created_at, updated_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by";
 
     private final String table;
+    private final String schema;
 
     AlertRepository(PlatformSettings settings) {
-        this.table = settings.schema() + ".alert";
+        this.schema = settings.schema();
+        this.table = schema + ".alert";
     }
 
     /**
@@ -59,6 +61,18 @@ public class AlertRepository implements PanacheRepositoryBase<Alert, UUID> {
 
     public Uni<List<AlertHistoryEntry>> history(UUID alertId) {
         return AlertHistoryEntry.<AlertHistoryEntry>find("alertId = ?1 order by id", alertId).list();
+    }
+
+    /** The notifications about an alert with their deliveries, oldest first, as one JSON array. */
+    public Uni<String> notifications(UUID alertId) {
+        return getSession().flatMap(session -> session.createNativeQuery("select cast(coalesce(json_agg(json_build_object("
+                + "'id', n.id, 'kind', n.kind, 'status', n.status, 'created_at', n.created_at, 'deliveries', (select"
+                + " coalesce(json_agg(json_build_object('channel', d.channel_name, 'status', d.status, 'attempts', d.attempts,"
+                + " 'last_error', d.last_error, 'delivered_at', d.delivered_at, 'next_attempt_at', d.next_attempt_at)"
+                + " order by d.channel_name), '[]') from " + schema + ".delivery d where d.notification_id = n.id))"
+                + " order by n.created_at, n.id), '[]') as text) from " + schema + ".notification n join " + schema
+                + ".notification_alert na on na.notification_id = n.id where na.alert_id = :id", String.class)
+                .setParameter("id", alertId).getSingleResult());
     }
 
     public Uni<Page<Alert>> search(AlertQuery query, String labelsJson) {

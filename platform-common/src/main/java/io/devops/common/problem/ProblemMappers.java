@@ -41,7 +41,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
-        Response response = respond(new Problem("about:blank", e.title(), e.status(), e.getMessage(), path(uri), List.of()));
+        Response response = respond(new Problem("about:blank", e.title(), e.status(), e.getMessage(), path(uri), e.errors()));
         return e.status() == 503 ? Response.fromResponse(response).header("Retry-After", RETRY_AFTER_SECONDS).build() : response;
     }
 

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Locale;
 import java.util.UUID;
 
+import io.devops.common.time.Durations;
+
 /**
  * Parses numeric query parameters with bounds. JAX-RS answers a malformed numeric parameter with
  * 404, which tells the client nothing; these answer 400 and name the parameter.
@@ -64,22 +66,10 @@ public final class QueryParams {
         if (raw == null || raw.isBlank()) {
             return defaultValue;
         }
-        String text = raw.trim().toLowerCase(Locale.ROOT);
         Duration value;
         try {
-            if (text.startsWith("p")) {
-                value = Duration.parse(text.toUpperCase(Locale.ROOT));
-            } else {
-                long amount = Long.parseLong(text.substring(0, text.length() - 1));
-                value = switch (text.charAt(text.length() - 1)) {
-                    case 's' -> Duration.ofSeconds(amount);
-                    case 'm' -> Duration.ofMinutes(amount);
-                    case 'h' -> Duration.ofHours(amount);
-                    case 'd' -> Duration.ofDays(amount);
-                    default -> throw new NumberFormatException();
-                };
-            }
-        } catch (RuntimeException e) {
+            value = Durations.parse(raw);
+        } catch (IllegalArgumentException e) {
             throw ProblemException.badRequest("query parameter '" + name
                     + "' must be a duration such as 30s, 90m, 24h, 7d or PT2H, got '" + raw + "'");
         }

@@ -1,0 +1,212 @@
+package io.devops.alerting.channel;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.devops.alerting.notify.ChannelSender;
+import io.devops.alerting.notify.ChannelTarget;
+import io.devops.alerting.notify.NotificationMessage;
+import io.devops.alerting.routing.RoutingBook;
+import io.devops.common.PlatformSettings;
+import io.devops.common.problem.Problem;
+import io.devops.common.problem.ProblemException;
+import io.opentelemetry.instrumentation.annotations.SpanAttribute;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+
+/** Channels: created, changed and deleted through the API, their secrets kept and never shown. */
+@ApplicationScoped
+public class ChannelBook {
+    private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
+    };
+    private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() {
+    };
+
+    private final ObjectMapper json;
+    private final RoutingBook routing;
+    private final ChannelSender sender;
+    private final String schema;
+
+    ChannelBook(ObjectMapper json, RoutingBook routing, ChannelSender sender, PlatformSettings settings) {
+        this.json = json;
+        this.routing = routing;
+        this.sender = sender;
+        this.schema = settings.schema();
+    }
+
+    @WithTransaction
+    @WithSpan("alerting.channels.create")
+    public Uni<ChannelView> create(@NotNull(message = "a JSON body is required") @Valid ChannelRequest request) {
+        Channel channel = new Channel();
+        channel.id = UUID.randomUUID();
+        channel.createdAt = now();
+        apply(channel, request, Map.of());
+        return unusedName(request.name(), null).chain(() -> channel.<Channel>persist()).map(this::view);
+    }
+
+    @WithSession
+    @WithSpan("alerting.channels.list")
+    public Uni<List<ChannelView>> list() {
+        return Channel.<Channel>find("order by name").list().map(rows -> rows.stream().map(this::view).toList());
+    }
+
+    @WithSession
+    @WithSpan("alerting.channels.get")
+    public Uni<ChannelView> get(@SpanAttribute("channel.id") UUID id) {
+        return Channel.<Channel>findById(id).map(found -> view(require(found, id)));
+    }
+
+    /** Replaces name, type and settings; secrets given replace theirs, secrets left out are kept (while the type stays). */
+    @WithTransaction
+    @WithSpan("alerting.channels.update")
+    public Uni<ChannelView> update(@SpanAttribute("channel.id") UUID id,
+            @NotNull(message = "a JSON body is required") @Valid ChannelRequest request) {
+        return Channel.<Channel>findById(id).chain(found -> {
+            Channel channel = require(found, id);
+            String oldName = channel.name;
+            Map<String, String> kept = channel.type.equals(request.type()) ? read(channel.secrets, STRINGS) : Map.of();
+            apply(channel, request, kept);
+            Uni<Void> renamed = oldName.equals(request.name()) ? Uni.createFrom().voidItem()
+                    : unusedName(request.name(), id).chain(() -> notRouted(oldName, "renamed"));
+            return renamed.map(ignored -> view(channel));
+        });
+    }
+
+    @WithTransaction
+    @WithSpan("alerting.channels.delete")
+    public Uni<Void> delete(@SpanAttribute("channel.id") UUID id) {
+        return Channel.<Channel>findById(id).chain(found -> {
+            Channel channel = require(found, id);
+            return notRouted(channel.name, "deleted").chain(() -> channel.delete());
+        });
+    }
+
+    /**
+     * Sends a test message to the channel now, bypassing routing and retries, and records it as a
+     * notification with its one delivery.
+     */
+    @WithSpan("alerting.channels.test")
+    public Uni<ChannelTestResult> test(@SpanAttribute("channel.id") UUID id, String actor) {
+        return Panache.withSession(() -> Channel.<Channel>findById(id)).chain(found -> {
+            Channel channel = require(found, id);
+            UUID notificationId = UUID.randomUUID();
+            OffsetDateTime now = now();
+            NotificationMessage message = new NotificationMessage(NotificationMessage.VERSION, notificationId, "test",
+                    NotificationMessage.FIRING, "test-" + channel.id, Map.of(), List.of(), List.of(),
+                    "A test message sent by " + (actor == null ? "someone" : actor) + " to check the channel " + channel.name + ".",
+                    now);
+            ChannelTarget target = new ChannelTarget(channel.id, channel.name, ChannelType.of(channel.type),
+                    read(channel.settings, OBJECT), read(channel.secrets, OBJECT));
+            long started = System.nanoTime();
+            return sender.send(target, message).map(ignored -> (String) null)
+                    .onFailure().recoverWithItem(failure -> failure instanceof ChannelSender.DeliveryException
+                            ? failure.getMessage() : failure.getClass().getSimpleName())
+                    .chain(error -> record(message, channel, error, now)
+                            .map(ignored -> new ChannelTestResult(notificationId, error == null, error,
+                                    (System.nanoTime() - started) / 1_000_000)));
+        });
+    }
+
+    private Uni<Void> record(NotificationMessage message, Channel channel, String error, OffsetDateTime at) {
+        return Panache.withTransaction(() -> Panache.getSession().chain(session -> session.createNativeQuery("insert into "
+                + schema + ".notification (id, group_id, kind, status, payload, created_at) values (:id, null, 'test', 'firing',"
+                + " cast(cast(:payload as text) as jsonb), :at)").setParameter("id", message.notificationId())
+                .setParameter("payload", write(message)).setParameter("at", at).executeUpdate()
+                .chain(() -> session.createNativeQuery("insert into " + schema + ".delivery (id, notification_id, channel_id,"
+                        + " channel_name, status, attempts, last_error, created_at, updated_at, delivered_at) values (:id,"
+                        + " :notification, :channel, :name, :status, 1, :error, :at, :at, :delivered)")
+                        .setParameter("id", UUID.randomUUID()).setParameter("notification", message.notificationId())
+                        .setParameter("channel", channel.id).setParameter("name", channel.name)
+                        .setParameter("status", error == null ? "delivered" : "failed").setParameter("error", error)
+                        .setParameter("at", at).setParameter("delivered", error == null ? at : null).executeUpdate())))
+                .replaceWithVoid();
+    }
+
+    private void apply(Channel channel, ChannelRequest request, Map<String, String> keptSecrets) {
+        ChannelType type = ChannelType.of(request.type());
+        if (type == null) {
+            throw ProblemException.invalidFields("the channel is invalid",
+                    List.of(new Problem.FieldError("type", "must be one of " + ChannelType.names())));
+        }
+        List<Problem.FieldError> errors = new ArrayList<>();
+        Map<String, Object> settings = type.settings(request.settings(), errors);
+        Map<String, Object> secrets = type.secrets(request.secrets(), keptSecrets, errors);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalidFields("the channel is invalid", errors);
+        }
+        channel.name = request.name();
+        channel.type = type.json();
+        channel.settings = write(settings);
+        channel.secrets = write(secrets);
+        channel.updatedAt = now();
+    }
+
+    private Uni<Void> unusedName(String name, UUID except) {
+        return Channel.count("name = ?1 and id <> ?2", name, except == null ? new UUID(0, 0) : except)
+                .map(count -> {
+                    if (count > 0) {
+                        throw ProblemException.conflict("a channel named '" + name + "' exists");
+                    }
+                    return null;
+                });
+    }
+
+    private Uni<Void> notRouted(String name, String change) {
+        return routing.channelsInUse().map(used -> {
+            if (used.contains(name)) {
+                throw ProblemException.conflict("the routing sends to channel '" + name + "'; change the routing before the"
+                        + " channel is " + change);
+            }
+            return null;
+        });
+    }
+
+    private ChannelView view(Channel channel) {
+        return new ChannelView(channel.id, channel.name, channel.type, read(channel.settings, OBJECT),
+                List.copyOf(new TreeSet<>(read(channel.secrets, OBJECT).keySet())), channel.createdAt, channel.updatedAt);
+    }
+
+    private static Channel require(Channel channel, UUID id) {
+        if (channel == null) {
+            throw ProblemException.notFound("no channel with id " + id);
+        }
+        return channel;
+    }
+
+    private <T> T read(String text, TypeReference<T> type) {
+        try {
+            return json.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a stored channel is not readable", e);
+        }
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+    }
+}

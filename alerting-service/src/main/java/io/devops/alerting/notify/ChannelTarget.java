@@ -1,0 +1,15 @@
+package io.devops.alerting.notify;
+
+import java.util.Map;
+import java.util.UUID;
+
+import io.devops.alerting.channel.ChannelType;
+
+/** A channel as a delivery needs it, secrets included; never logged or shown. */
+public record ChannelTarget(UUID id, String name, ChannelType type, Map<String, Object> settings, Map<String, Object> secrets) {
+
+    @Override
+    public String toString() {
+        return "channel " + name + " (" + type.json() + ")";
+    }
+}

@@ -1,0 +1,214 @@
+package io.devops.alerting.notify;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.devops.alerting.AlertingSettings;
+import io.devops.alerting.channel.ChannelType;
+import io.devops.common.PlatformSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Sends pending deliveries. Each is claimed in a short transaction (its next attempt moved to
+ * when a send is given up for lost, so a replica that dies mid-send leaves it to be sent again),
+ * sent on its own with no wait on any other, and its outcome recorded: delivered, or the error and
+ * a next attempt after an exponential backoff with jitter, until the attempts run out (failed).
+ * A slow or failing channel thus holds only its own deliveries.
+ */
+@ApplicationScoped
+public class DeliveryWorker {
+    private static final Logger LOG = Logger.getLogger(DeliveryWorker.class);
+    /** Longer than any send's own timeouts (a connect and an idle timeout of 10 s). */
+    private static final Duration LOST_AFTER = Duration.ofMinutes(2);
+    private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
+    };
+
+    private final Pool pool;
+    private final ObjectMapper json;
+    private final ChannelSender sender;
+    private final MeterRegistry meters;
+    private final AlertingSettings.Delivery settings;
+    private final String schema;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicBoolean claiming = new AtomicBoolean();
+    private final AtomicBoolean wanted = new AtomicBoolean();
+    private final Vertx vertx;
+    private final Duration pollInterval;
+    private long timer;
+
+    DeliveryWorker(Pool pool, ObjectMapper json, ChannelSender sender, MeterRegistry meters, AlertingSettings settings,
+            PlatformSettings platform, Vertx vertx) {
+        this.vertx = vertx;
+        this.pollInterval = settings.notifications().pollInterval();
+        this.pool = pool;
+        this.json = json;
+        this.sender = sender;
+        this.meters = meters;
+        this.settings = settings.delivery();
+        this.schema = platform.schema();
+    }
+
+    private record Due(UUID id, int attempts, String channelName, ChannelTarget channel, NotificationMessage message) {
+    }
+
+    void start(@Observes StartupEvent started) {
+        timer = vertx.setPeriodic(pollInterval.toMillis(), ignored -> wake());
+    }
+
+    void stop(@Observes ShutdownEvent stopping) {
+        vertx.cancelTimer(timer);
+    }
+
+    /** Claims and starts the due deliveries now (new ones were just written). */
+    public void wake() {
+        wanted.set(true);
+        if (!claiming.compareAndSet(false, true)) {
+            return;
+        }
+        wanted.set(false);
+        int free = settings.concurrency() - inFlight.get();
+        if (free <= 0) {
+            claiming.set(false);
+            return;
+        }
+        claim(free).subscribe().with(due -> {
+            try {
+                due.forEach(this::send);
+            } finally {
+                claiming.set(false);
+            }
+            if (wanted.get() || due.size() == free) {
+                wake();
+            }
+        }, failure -> {
+            claiming.set(false);
+            LOG.warnf("claiming deliveries failed (retried at the next poll): %s", failure.getMessage());
+        });
+    }
+
+    private Uni<List<Due>> claim(int max) {
+        OffsetDateTime now = now();
+        return pool.withTransaction(connection -> connection.preparedQuery("update " + schema + ".delivery d set"
+                + " attempts = d.attempts + 1, next_attempt_at = $2, updated_at = $1 from (select id from " + schema
+                + ".delivery where status = 'pending' and next_attempt_at <= $1 order by next_attempt_at limit $3"
+                + " for update skip locked) due where d.id = due.id returning d.id, d.attempts, d.channel_name, d.channel_id,"
+                + " d.notification_id").execute(Tuple.of(now, now.plus(LOST_AFTER), max)).chain(claimed -> {
+                    if (claimed.size() == 0) {
+                        return Uni.createFrom().item(List.<Due>of());
+                    }
+                    List<Row> rows = new ArrayList<>();
+                    claimed.forEach(rows::add);
+                    UUID[] notifications = rows.stream().map(row -> row.getUUID(4)).distinct().toArray(UUID[]::new);
+                    UUID[] channels = rows.stream().map(row -> row.getUUID(3)).filter(id -> id != null).distinct()
+                            .toArray(UUID[]::new);
+                    return connection.preparedQuery("select id, payload::text from " + schema + ".notification where id = any($1)")
+                            .execute(Tuple.of(notifications)).chain(payloads -> connection.preparedQuery("select id, name, type,"
+                                    + " settings::text, secrets::text from " + schema + ".channel where id = any($1)")
+                                    .execute(Tuple.of(channels)).map(targets -> {
+                                        Map<UUID, NotificationMessage> messages = new HashMap<>();
+                                        payloads.forEach(row -> messages.put(row.getUUID(0), read(row.getString(1))));
+                                        Map<UUID, ChannelTarget> byId = new HashMap<>();
+                                        targets.forEach(row -> byId.put(row.getUUID(0), new ChannelTarget(row.getUUID(0),
+                                                row.getString(1), ChannelType.of(row.getString(2)), object(row.getString(3)),
+                                                object(row.getString(4)))));
+                                        return rows.stream().map(row -> new Due(row.getUUID(0), row.getInteger(1),
+                                                row.getString(2), row.getUUID(3) == null ? null : byId.get(row.getUUID(3)),
+                                                messages.get(row.getUUID(4)))).toList();
+                                    }));
+                }));
+    }
+
+    private void send(Due due) {
+        inFlight.incrementAndGet();
+        Timer.Sample timing = Timer.start(meters);
+        Uni<Void> sending = due.channel() == null
+                ? Uni.createFrom().failure(new ChannelSender.DeliveryException("the channel was deleted"))
+                : Uni.createFrom().deferred(() -> sender.send(due.channel(), due.message()));
+        sending.onItemOrFailure().transformToUni((ignored, failure) -> {
+            String type = due.channel() == null ? "deleted" : due.channel().type().json();
+            timing.stop(meters.timer("alerting.deliveries.duration", "channel_type", type,
+                    "outcome", failure == null ? "delivered" : "failed"));
+            return failure == null ? delivered(due) : failed(due, failure);
+        }).onTermination().invoke(() -> {
+            inFlight.decrementAndGet();
+        }).subscribe().with(ignored -> {
+        }, failure -> LOG.warnf("recording delivery %s failed (it is sent again after %s): %s", due.id(), LOST_AFTER,
+                failure.getMessage()));
+    }
+
+    private Uni<Void> delivered(Due due) {
+        OffsetDateTime now = now();
+        meters.counter("alerting.deliveries", "channel_type", due.channel().type().json(), "outcome", "delivered").increment();
+        return pool.preparedQuery("update " + schema + ".delivery set status = 'delivered', delivered_at = $2, updated_at = $2,"
+                + " next_attempt_at = null, last_error = null where id = $1").execute(Tuple.of(due.id(), now)).replaceWithVoid();
+    }
+
+    private Uni<Void> failed(Due due, Throwable failure) {
+        OffsetDateTime now = now();
+        String error = failure instanceof ChannelSender.DeliveryException ? failure.getMessage()
+                : failure.getClass().getSimpleName() + " while sending";
+        boolean last = due.attempts() >= settings.maxAttempts() || due.channel() == null;
+        String type = due.channel() == null ? "deleted" : due.channel().type().json();
+        meters.counter("alerting.deliveries", "channel_type", type, "outcome", last ? "failed" : "retried").increment();
+        LOG.infof("delivery %s to %s, attempt %d: %s%s", due.id(), due.channelName(), due.attempts(), error,
+                last ? " (given up)" : "");
+        return pool.preparedQuery("update " + schema + ".delivery set status = $2, next_attempt_at = $3, last_error = $4,"
+                + " updated_at = $5 where id = $1")
+                .execute(Tuple.of(due.id(), last ? "failed" : "pending", last ? null : now.plus(backoff(due.attempts())), error, now))
+                .replaceWithVoid();
+    }
+
+    private Duration backoff(int attempts) {
+        long base = settings.initialBackoff().toMillis() << Math.min(attempts - 1, 20);
+        long capped = Math.min(base, settings.maxBackoff().toMillis());
+        // ±20 % so that deliveries that failed together do not retry together.
+        return Duration.ofMillis((long) (capped * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble())));
+    }
+
+    private NotificationMessage read(String payload) {
+        try {
+            return json.readValue(payload, NotificationMessage.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a stored notification is not readable: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private Map<String, Object> object(String text) {
+        try {
+            return json.readValue(text, OBJECT);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a stored channel is not readable", e);
+        }
+    }
+
+    private static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+    }
+}

@@ -1,0 +1,186 @@
+package io.devops.alerting.routing;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.devops.alerting.channel.Channel;
+import io.devops.common.PlatformSettings;
+import io.devops.common.problem.Problem;
+import io.devops.common.problem.ProblemException;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The routing document: stored as one row, replaced whole (with a version), and compiled once per
+ * version for the notification path.
+ */
+@ApplicationScoped
+public class RoutingBook {
+    private final ObjectMapper json;
+    private final String table;
+    private final AtomicReference<Compiled> compiled = new AtomicReference<>(new Compiled(0, null));
+
+    /** The routing as the API shows it. */
+    public record RoutingView(long version, RouteSpec route, List<InhibitRule> inhibitRules, OffsetDateTime updatedAt,
+            String updatedBy) {
+    }
+
+    private record Compiled(long version, RoutingTree tree) {
+    }
+
+    RoutingBook(ObjectMapper json, PlatformSettings settings) {
+        this.json = json;
+        this.table = settings.schema() + ".routing";
+    }
+
+    @WithSession
+    @WithSpan("alerting.routing.get")
+    public Uni<RoutingView> get() {
+        return row().map(found -> found == null
+                ? new RoutingView(0, RoutingDocument.empty().route(), List.of(), null, null)
+                : view(found));
+    }
+
+    /** Replaces the routing after checking it against the channels that exist; 400 with every problem otherwise. */
+    @WithTransaction
+    @WithSpan("alerting.routing.replace")
+    public Uni<RoutingView> replace(RoutingDocument document, String actor) {
+        return Channel.<Channel>findAll().list().chain(channels -> {
+            Set<String> names = new HashSet<>();
+            channels.forEach(channel -> names.add(channel.name));
+            RoutingTree tree = compileOrProblem(document, names);
+            OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+            RoutingDocument stored = new RoutingDocument(document.route(),
+                    document.inhibitRules() == null ? List.of() : document.inhibitRules());
+            return Panache.getSession().chain(session -> session.createNativeQuery("insert into " + table
+                    + " (id, version, document, updated_at, updated_by) values (1, 1, cast(cast(:document as text) as jsonb), :now, :actor)"
+                    + " on conflict (id) do update set version = " + table + ".version + 1, document = excluded.document,"
+                    + " updated_at = excluded.updated_at, updated_by = excluded.updated_by returning cast(version as text)", String.class)
+                    .setParameter("document", write(stored)).setParameter("now", now).setParameter("actor", actor)
+                    .getSingleResult())
+                    .map(version -> {
+                        compiled.set(new Compiled(Long.parseLong(version), tree));
+                        return new RoutingView(Long.parseLong(version), stored.route(), stored.inhibitRules(), now, actor);
+                    });
+        });
+    }
+
+    /** The names of the channels the stored routing uses (a channel in use cannot be deleted). */
+    public Uni<Set<String>> channelsInUse() {
+        return row().map(found -> {
+            Set<String> names = new HashSet<>();
+            if (found != null) {
+                collect(read(found.document()).route(), names);
+            }
+            return names;
+        });
+    }
+
+    /**
+     * The compiled tree for a stored version and document, compiled once per version. Channel
+     * names are not checked here: a channel deleted since fails its deliveries, visibly.
+     */
+    public RoutingTree tree(long version, String document) {
+        Compiled current = compiled.get();
+        if (current.version() == version && current.tree() != null) {
+            return current.tree();
+        }
+        RoutingTree tree = version == 0 ? RoutingTree.compile(RoutingDocument.empty(), Set.of())
+                : RoutingTree.compile(read(document), null);
+        compiled.set(new Compiled(version, tree));
+        return tree;
+    }
+
+    /** The routing row in the current session: version and document, or null when never set. */
+    public Uni<StoredRouting> row() {
+        return Panache.getSession().chain(session -> session.createNativeQuery("select cast(json_build_object('version', version,"
+                + " 'document', document, 'updated_at', updated_at, 'updated_by', updated_by) as text) from " + table
+                + " where id = 1", String.class).getSingleResultOrNull())
+                .map(found -> found == null ? null : readRow(found));
+    }
+
+    /** The stored row; the document stays JSON text, compiled only when its version is new. */
+    @RegisterForReflection
+    public record StoredRouting(long version, JsonNode documentNode, OffsetDateTime updatedAt, String updatedBy) {
+
+        public String document() {
+            return documentNode.toString();
+        }
+    }
+
+    private StoredRouting readRow(String row) {
+        try {
+            JsonNode node = json.readTree(row);
+            return new StoredRouting(node.get("version").asLong(), node.get("document"),
+                    OffsetDateTime.parse(node.get("updated_at").asText()), node.get("updated_by").isNull() ? null
+                            : node.get("updated_by").asText());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the stored routing row is not readable", e);
+        }
+    }
+
+    private RoutingView view(StoredRouting stored) {
+        RoutingDocument document = read(stored.document());
+        return new RoutingView(stored.version(), document.route(),
+                document.inhibitRules() == null ? List.of() : document.inhibitRules(), stored.updatedAt(), stored.updatedBy());
+    }
+
+    private static RoutingTree compileOrProblem(RoutingDocument document, Set<String> names) {
+        try {
+            return RoutingTree.compile(document, names);
+        } catch (InvalidRoutingException e) {
+            List<Problem.FieldError> errors = e.problems().stream().map(problem -> {
+                int colon = problem.indexOf(": ");
+                return new Problem.FieldError(problem.substring(0, colon), problem.substring(colon + 2));
+            }).toList();
+            throw ProblemException.invalidFields("the routing is invalid: " + e.getMessage(), errors);
+        }
+    }
+
+    private static void collect(RouteSpec route, Set<String> names) {
+        if (route == null) {
+            return;
+        }
+        if (route.channels() != null) {
+            names.addAll(route.channels());
+        }
+        if (route.escalations() != null) {
+            route.escalations().stream().filter(step -> step != null && step.channels() != null)
+                    .forEach(step -> names.addAll(step.channels()));
+        }
+        if (route.routes() != null) {
+            route.routes().forEach(child -> collect(child, names));
+        }
+    }
+
+    private RoutingDocument read(String document) {
+        try {
+            return json.readValue(document, RoutingDocument.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the stored routing document is not readable", e);
+        }
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
