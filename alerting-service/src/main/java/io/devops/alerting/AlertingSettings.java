@@ -1,5 +1,6 @@
 package io.devops.alerting;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -17,6 +18,12 @@ public interface AlertingSettings {
     /** How often alerts whose end has passed are resolved. */
     @WithDefault("5s")
     Duration expiryInterval();
+
+    /**
+     * A YAML file of channels and routing applied at start (configuration as code); see
+     * docs/operations.md.
+     */
+    Optional<Path> configFile();
 
     Health health();
 

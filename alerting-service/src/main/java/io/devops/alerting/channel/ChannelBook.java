@@ -1,5 +1,8 @@
 package io.devops.alerting.channel;
 
+import static io.devops.alerting.JsonColumns.LABELS;
+import static io.devops.alerting.JsonColumns.OBJECT;
+
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -13,10 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.devops.alerting.JsonColumns;
 import io.devops.alerting.notify.ChannelSender;
 import io.devops.alerting.notify.ChannelTarget;
 import io.devops.alerting.notify.NotificationMessage;
@@ -34,17 +34,12 @@ import io.smallrye.mutiny.Uni;
 /** Channels: created, changed and deleted through the API, their secrets kept and never shown. */
 @ApplicationScoped
 public class ChannelBook {
-    private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
-    };
-    private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() {
-    };
-
-    private final ObjectMapper json;
+    private final JsonColumns json;
     private final RoutingBook routing;
     private final ChannelSender sender;
     private final String schema;
 
-    ChannelBook(ObjectMapper json, RoutingBook routing, ChannelSender sender, PlatformSettings settings) {
+    ChannelBook(JsonColumns json, RoutingBook routing, ChannelSender sender, PlatformSettings settings) {
         this.json = json;
         this.routing = routing;
         this.sender = sender;
@@ -59,6 +54,24 @@ public class ChannelBook {
         channel.createdAt = now();
         apply(channel, request, Map.of());
         return unusedName(request.name(), null).chain(() -> channel.<Channel>persist()).map(this::view);
+    }
+
+    /** Creates the channel named in the request, or updates the one of that name (the configuration file's way). */
+    @WithTransaction
+    @WithSpan("alerting.channels.put")
+    public Uni<ChannelView> put(@NotNull(message = "a channel is required") @Valid ChannelRequest request) {
+        return Channel.<Channel>find("name", request.name()).firstResult().chain(found -> {
+            if (found == null) {
+                Channel channel = new Channel();
+                channel.id = UUID.randomUUID();
+                channel.createdAt = now();
+                apply(channel, request, Map.of());
+                return channel.<Channel>persist().map(this::view);
+            }
+            Map<String, String> kept = found.type.equals(request.type()) ? json.read(found.secrets, LABELS) : Map.of();
+            apply(found, request, kept);
+            return Uni.createFrom().item(view(found));
+        });
     }
 
     @WithSession
@@ -81,7 +94,7 @@ public class ChannelBook {
         return Channel.<Channel>findById(id).chain(found -> {
             Channel channel = require(found, id);
             String oldName = channel.name;
-            Map<String, String> kept = channel.type.equals(request.type()) ? read(channel.secrets, STRINGS) : Map.of();
+            Map<String, String> kept = channel.type.equals(request.type()) ? json.read(channel.secrets, LABELS) : Map.of();
             apply(channel, request, kept);
             Uni<Void> renamed = oldName.equals(request.name()) ? Uni.createFrom().voidItem()
                     : unusedName(request.name(), id).chain(() -> notRouted(oldName, "renamed"));
@@ -113,7 +126,7 @@ public class ChannelBook {
                     "A test message sent by " + (actor == null ? "someone" : actor) + " to check the channel " + channel.name + ".",
                     now);
             ChannelTarget target = new ChannelTarget(channel.id, channel.name, ChannelType.of(channel.type),
-                    read(channel.settings, OBJECT), read(channel.secrets, OBJECT));
+                    json.read(channel.settings, OBJECT), json.read(channel.secrets, OBJECT));
             long started = System.nanoTime();
             return sender.send(target, message).map(ignored -> (String) null)
                     .onFailure().recoverWithItem(failure -> failure instanceof ChannelSender.DeliveryException
@@ -128,7 +141,7 @@ public class ChannelBook {
         return Panache.withTransaction(() -> Panache.getSession().chain(session -> session.createNativeQuery("insert into "
                 + schema + ".notification (id, group_id, kind, status, payload, created_at) values (:id, null, 'test', 'firing',"
                 + " cast(cast(:payload as text) as jsonb), :at)").setParameter("id", message.notificationId())
-                .setParameter("payload", write(message)).setParameter("at", at).executeUpdate()
+                .setParameter("payload", json.write(message)).setParameter("at", at).executeUpdate()
                 .chain(() -> session.createNativeQuery("insert into " + schema + ".delivery (id, notification_id, channel_id,"
                         + " channel_name, status, attempts, last_error, created_at, updated_at, delivered_at) values (:id,"
                         + " :notification, :channel, :name, :status, 1, :error, :at, :at, :delivered)")
@@ -153,8 +166,8 @@ public class ChannelBook {
         }
         channel.name = request.name();
         channel.type = type.json();
-        channel.settings = write(settings);
-        channel.secrets = write(secrets);
+        channel.settings = json.write(settings);
+        channel.secrets = json.write(secrets);
         channel.updatedAt = now();
     }
 
@@ -179,8 +192,8 @@ public class ChannelBook {
     }
 
     private ChannelView view(Channel channel) {
-        return new ChannelView(channel.id, channel.name, channel.type, read(channel.settings, OBJECT),
-                List.copyOf(new TreeSet<>(read(channel.secrets, OBJECT).keySet())), channel.createdAt, channel.updatedAt);
+        return new ChannelView(channel.id, channel.name, channel.type, json.read(channel.settings, OBJECT),
+                List.copyOf(new TreeSet<>(json.read(channel.secrets, OBJECT).keySet())), channel.createdAt, channel.updatedAt);
     }
 
     private static Channel require(Channel channel, UUID id) {
@@ -188,22 +201,6 @@ public class ChannelBook {
             throw ProblemException.notFound("no channel with id " + id);
         }
         return channel;
-    }
-
-    private <T> T read(String text, TypeReference<T> type) {
-        try {
-            return json.readValue(text, type);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a stored channel is not readable", e);
-        }
-    }
-
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static OffsetDateTime now() {

@@ -1,5 +1,7 @@
 package io.devops.alerting.notify;
 
+import static io.devops.alerting.JsonColumns.OBJECT;
+
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -18,10 +20,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.devops.alerting.JsonColumns;
 import io.devops.alerting.AlertingSettings;
 import io.devops.alerting.channel.ChannelType;
 import io.devops.common.PlatformSettings;
@@ -47,11 +46,9 @@ public class DeliveryWorker {
     private static final Logger LOG = Logger.getLogger(DeliveryWorker.class);
     /** Longer than any send's own timeouts (a connect and an idle timeout of 10 s). */
     private static final Duration LOST_AFTER = Duration.ofMinutes(2);
-    private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
-    };
 
     private final Pool pool;
-    private final ObjectMapper json;
+    private final JsonColumns json;
     private final ChannelSender sender;
     private final MeterRegistry meters;
     private final AlertingSettings.Delivery settings;
@@ -63,7 +60,7 @@ public class DeliveryWorker {
     private final Duration pollInterval;
     private long timer;
 
-    DeliveryWorker(Pool pool, ObjectMapper json, ChannelSender sender, MeterRegistry meters, AlertingSettings settings,
+    DeliveryWorker(Pool pool, JsonColumns json, ChannelSender sender, MeterRegistry meters, AlertingSettings settings,
             PlatformSettings platform, Vertx vertx) {
         this.vertx = vertx;
         this.pollInterval = settings.notifications().pollInterval();
@@ -133,11 +130,11 @@ public class DeliveryWorker {
                                     + " settings::text, secrets::text from " + schema + ".channel where id = any($1)")
                                     .execute(Tuple.of(channels)).map(targets -> {
                                         Map<UUID, NotificationMessage> messages = new HashMap<>();
-                                        payloads.forEach(row -> messages.put(row.getUUID(0), read(row.getString(1))));
+                                        payloads.forEach(row -> messages.put(row.getUUID(0), json.read(row.getString(1), NotificationMessage.class)));
                                         Map<UUID, ChannelTarget> byId = new HashMap<>();
                                         targets.forEach(row -> byId.put(row.getUUID(0), new ChannelTarget(row.getUUID(0),
-                                                row.getString(1), ChannelType.of(row.getString(2)), object(row.getString(3)),
-                                                object(row.getString(4)))));
+                                                row.getString(1), ChannelType.of(row.getString(2)), json.read(row.getString(3), OBJECT),
+                                                json.read(row.getString(4), OBJECT))));
                                         return rows.stream().map(row -> new Due(row.getUUID(0), row.getInteger(1),
                                                 row.getString(2), row.getUUID(3) == null ? null : byId.get(row.getUUID(3)),
                                                 messages.get(row.getUUID(4)))).toList();
@@ -190,22 +187,6 @@ public class DeliveryWorker {
         long capped = Math.min(base, settings.maxBackoff().toMillis());
         // ±20 % so that deliveries that failed together do not retry together.
         return Duration.ofMillis((long) (capped * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble())));
-    }
-
-    private NotificationMessage read(String payload) {
-        try {
-            return json.readValue(payload, NotificationMessage.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a stored notification is not readable: " + e.getOriginalMessage(), e);
-        }
-    }
-
-    private Map<String, Object> object(String text) {
-        try {
-            return json.readValue(text, OBJECT);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a stored channel is not readable", e);
-        }
     }
 
     private static OffsetDateTime now() {

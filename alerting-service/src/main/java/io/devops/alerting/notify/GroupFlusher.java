@@ -1,5 +1,8 @@
 package io.devops.alerting.notify;
 
+import static io.devops.alerting.JsonColumns.LABELS;
+import static io.devops.alerting.JsonColumns.STRINGS;
+
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -16,10 +19,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.devops.alerting.JsonColumns;
 import io.devops.alerting.AlertingSettings;
 import io.devops.alerting.alert.AlertBook;
 import io.devops.alerting.notify.NotificationMessage.AlertSummary;
@@ -50,11 +50,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class GroupFlusher {
     private static final int BATCH = 200;
-    private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {
-    };
 
     private final Pool pool;
-    private final ObjectMapper json;
+    private final JsonColumns json;
     private final RoutingBook routing;
     private final AlertLinks links;
     private final DeliveryWorker deliveries;
@@ -62,7 +60,7 @@ public class GroupFlusher {
     private final String schema;
     private final Periodic ticker;
 
-    GroupFlusher(Pool pool, ObjectMapper json, RoutingBook routing, AlertLinks links, DeliveryWorker deliveries,
+    GroupFlusher(Pool pool, JsonColumns json, RoutingBook routing, AlertLinks links, DeliveryWorker deliveries,
             MeterRegistry meters, PlatformSettings settings, Vertx vertx, AlertingSettings alerting) {
         this.pool = pool;
         this.json = json;
@@ -136,8 +134,8 @@ public class GroupFlusher {
                 .execute(Tuple.of(now, BATCH)).chain(rows -> {
                     List<Group> groups = new ArrayList<>();
                     for (Row row : rows) {
-                        groups.add(new Group(row.getUUID(0), read(row.getString(1), LABELS),
-                                read(row.getString(2), RoutingTree.Settings.class), row.getOffsetDateTime(3),
+                        groups.add(new Group(row.getUUID(0), json.read(row.getString(1), LABELS),
+                                json.read(row.getString(2), RoutingTree.Settings.class), row.getOffsetDateTime(3),
                                 row.getOffsetDateTime(4), row.getString(5)));
                     }
                     if (groups.isEmpty()) {
@@ -165,7 +163,7 @@ public class GroupFlusher {
                         byGroup.computeIfAbsent(row.getUUID(0), id -> new ArrayList<>()).add(new Member(row.getUUID(0),
                                 row.getString(1), row.getInteger(2), row.getUUID(3), row.getString(4), row.getString(5),
                                 row.getString(6), row.getString(7), row.getString(8), row.getString(9), row.getString(10),
-                                read(row.getString(11), LABELS), read(row.getString(12), LABELS), row.getOffsetDateTime(13),
+                                json.read(row.getString(11), LABELS), json.read(row.getString(12), LABELS), row.getOffsetDateTime(13),
                                 row.getOffsetDateTime(14), row.getString(15)));
                     }
                     return byGroup;
@@ -175,8 +173,7 @@ public class GroupFlusher {
                 + schema + ".silence where starts_at <= $1 and ends_at > $1 - interval '1 day'").execute(Tuple.of(now)).map(rows -> {
                     List<Silence> recent = new ArrayList<>();
                     for (Row row : rows) {
-                        recent.add(new Silence(row.getUUID(0), read(row.getString(1), new TypeReference<List<String>>() {
-                        }).stream().map(LabelMatcher::parse).toList(), row.getString(2), row.getString(3),
+                        recent.add(new Silence(row.getUUID(0), json.read(row.getString(1), STRINGS).stream().map(LabelMatcher::parse).toList(), row.getString(2), row.getString(3),
                                 row.getOffsetDateTime(4)));
                     }
                     return recent;
@@ -198,7 +195,7 @@ public class GroupFlusher {
                                 List<Source> unresolved = new ArrayList<>();
                                 for (Row row : rows) {
                                     unresolved.add(new Source(row.getString(0), RoutingTree.routingLabels(
-                                            read(row.getString(1), LABELS), row.getString(2), row.getString(3))));
+                                            json.read(row.getString(1), LABELS), row.getString(2), row.getString(3))));
                                 }
                                 return unresolved;
                             });
@@ -208,7 +205,7 @@ public class GroupFlusher {
                     decide(group, loaded.getItem1().getOrDefault(group.id(), List.of()), loaded.getItem2(), routingTree,
                             unresolved, loaded.getItem4(), now, plan);
                 }
-                return write(connection, plan).replaceWith(plan.deliveries.size());
+                return apply(connection, plan).replaceWith(plan.deliveries.size());
             });
         });
     }
@@ -306,7 +303,7 @@ public class GroupFlusher {
         NotificationMessage message = new NotificationMessage(NotificationMessage.VERSION, id, kind, status,
                 group.id().toString(), group.labels(), firing.stream().map(this::summary).toList(),
                 resolved.stream().map(this::summary).toList(), note, now);
-        plan.notifications.add(Tuple.of(id, group.id(), kind, status, write(message), now));
+        plan.notifications.add(Tuple.of(id, group.id(), kind, status, json.write(message), now));
         firing.forEach(member -> plan.notified.add(Tuple.of(id, member.alertId())));
         resolved.forEach(member -> plan.notified.add(Tuple.of(id, member.alertId())));
         for (String name : channelNames) {
@@ -358,7 +355,7 @@ public class GroupFlusher {
         return false;
     }
 
-    private Uni<Void> write(SqlConnection connection, Plan plan) {
+    private Uni<Void> apply(SqlConnection connection, Plan plan) {
         String s = schema;
         return batch(connection, "insert into " + s + ".notification (id, group_id, kind, status, payload, created_at)"
                 + " values ($1, $2, $3, $4, cast($5::text as jsonb), $6)", plan.notifications)
@@ -384,30 +381,6 @@ public class GroupFlusher {
 
     private static OffsetDateTime earliest(OffsetDateTime a, OffsetDateTime b) {
         return a == null || b.isBefore(a) ? b : a;
-    }
-
-    private <T> T read(String text, TypeReference<T> type) {
-        try {
-            return json.readValue(text, type);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a stored JSON column is not valid JSON", e);
-        }
-    }
-
-    private <T> T read(String text, Class<T> type) {
-        try {
-            return json.readValue(text, type);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a stored JSON column is not valid JSON", e);
-        }
-    }
-
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static OffsetDateTime now() {

@@ -6,9 +6,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.devops.alerting.JsonColumns;
 import io.devops.alerting.routing.RoutingBook;
 import io.devops.alerting.routing.RoutingTree;
 import io.devops.common.PlatformSettings;
@@ -25,11 +23,11 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class GroupRouter {
     private final RoutingBook routing;
-    private final ObjectMapper json;
+    private final JsonColumns json;
     private final String groups;
     private final String members;
 
-    GroupRouter(RoutingBook routing, ObjectMapper json, PlatformSettings settings) {
+    GroupRouter(RoutingBook routing, JsonColumns json, PlatformSettings settings) {
         this.routing = routing;
         this.json = json;
         this.groups = settings.schema() + ".notification_group";
@@ -55,7 +53,7 @@ public class GroupRouter {
     }
 
     private Uni<Void> join(UUID alertId, RoutingTree.Route route, Map<String, String> groupLabels, OffsetDateTime now) {
-        String key = write(groupLabels);
+        String key = json.write(groupLabels);
         String sql = "with joined as (insert into " + groups + " as g (id, route_path, group_key, group_labels, route, created_at, next_flush_at)"
                 + " values (:id, :path, :key, cast(cast(:key as text) as jsonb), cast(cast(:route as text) as jsonb), :now,"
                 + " cast(:now as timestamptz) + cast(:wait as bigint) * interval '1 millisecond')"
@@ -64,7 +62,7 @@ public class GroupRouter {
                 + " insert into " + members + " (group_id, alert_id) select id, :alert from joined on conflict do nothing";
         return Panache.getSession().chain(session -> session.createNativeQuery(sql)
                 .setParameter("id", UUID.randomUUID()).setParameter("path", route.path()).setParameter("key", key)
-                .setParameter("route", write(route.settings())).setParameter("now", now)
+                .setParameter("route", json.write(route.settings())).setParameter("now", now)
                 .setParameter("wait", route.settings().groupWaitMs()).setParameter("alert", alertId).executeUpdate())
                 .replaceWithVoid();
     }
@@ -78,13 +76,5 @@ public class GroupRouter {
                 + " else least(coalesce(" + group + ".next_flush_at, 'infinity'), greatest(cast(:now as timestamptz), coalesce("
                 + group + ".last_notified_at + cast(" + group + ".route->>'group_interval_ms' as bigint) * interval '1 millisecond',"
                 + " cast(:now as timestamptz)))) end";
-    }
-
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

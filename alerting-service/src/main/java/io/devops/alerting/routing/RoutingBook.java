@@ -10,10 +10,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.devops.alerting.JsonColumns;
 import io.devops.alerting.channel.Channel;
 import io.devops.common.PlatformSettings;
 import io.devops.common.problem.Problem;
@@ -31,7 +30,7 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class RoutingBook {
-    private final ObjectMapper json;
+    private final JsonColumns json;
     private final String table;
     private final AtomicReference<Compiled> compiled = new AtomicReference<>(new Compiled(0, null));
 
@@ -43,7 +42,7 @@ public class RoutingBook {
     private record Compiled(long version, RoutingTree tree) {
     }
 
-    RoutingBook(ObjectMapper json, PlatformSettings settings) {
+    RoutingBook(JsonColumns json, PlatformSettings settings) {
         this.json = json;
         this.table = settings.schema() + ".routing";
     }
@@ -71,7 +70,7 @@ public class RoutingBook {
                     + " (id, version, document, updated_at, updated_by) values (1, 1, cast(cast(:document as text) as jsonb), :now, :actor)"
                     + " on conflict (id) do update set version = " + table + ".version + 1, document = excluded.document,"
                     + " updated_at = excluded.updated_at, updated_by = excluded.updated_by returning cast(version as text)", String.class)
-                    .setParameter("document", write(stored)).setParameter("now", now).setParameter("actor", actor)
+                    .setParameter("document", json.write(stored)).setParameter("now", now).setParameter("actor", actor)
                     .getSingleResult())
                     .map(version -> {
                         compiled.set(new Compiled(Long.parseLong(version), tree));
@@ -80,12 +79,22 @@ public class RoutingBook {
         });
     }
 
+    /** Replaces the routing unless the stored one says the same (a restart with the same file changes nothing). */
+    @WithTransaction
+    public Uni<RoutingView> replaceIfChanged(RoutingDocument document, String actor) {
+        RoutingDocument normalised = new RoutingDocument(document.route(),
+                document.inhibitRules() == null ? List.of() : document.inhibitRules());
+        return row().chain(stored -> stored != null && stored.documentNode().equals(json.tree(json.write(normalised)))
+                ? Uni.createFrom().item(view(stored))
+                : replace(document, actor));
+    }
+
     /** The names of the channels the stored routing uses (a channel in use cannot be deleted). */
     public Uni<Set<String>> channelsInUse() {
         return row().map(found -> {
             Set<String> names = new HashSet<>();
             if (found != null) {
-                collect(read(found.document()).route(), names);
+                collect(json.read(found.document(), RoutingDocument.class).route(), names);
             }
             return names;
         });
@@ -101,7 +110,7 @@ public class RoutingBook {
             return current.tree();
         }
         RoutingTree tree = version == 0 ? RoutingTree.compile(RoutingDocument.empty(), Set.of())
-                : RoutingTree.compile(read(document), null);
+                : RoutingTree.compile(json.read(document, RoutingDocument.class), null);
         compiled.set(new Compiled(version, tree));
         return tree;
     }
@@ -124,18 +133,14 @@ public class RoutingBook {
     }
 
     private StoredRouting readRow(String row) {
-        try {
-            JsonNode node = json.readTree(row);
-            return new StoredRouting(node.get("version").asLong(), node.get("document"),
-                    OffsetDateTime.parse(node.get("updated_at").asText()), node.get("updated_by").isNull() ? null
-                            : node.get("updated_by").asText());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the stored routing row is not readable", e);
-        }
+        JsonNode node = json.tree(row);
+        return new StoredRouting(node.get("version").asLong(), node.get("document"),
+                OffsetDateTime.parse(node.get("updated_at").asText()), node.get("updated_by").isNull() ? null
+                        : node.get("updated_by").asText());
     }
 
     private RoutingView view(StoredRouting stored) {
-        RoutingDocument document = read(stored.document());
+        RoutingDocument document = json.read(stored.document(), RoutingDocument.class);
         return new RoutingView(stored.version(), document.route(),
                 document.inhibitRules() == null ? List.of() : document.inhibitRules(), stored.updatedAt(), stored.updatedBy());
     }
@@ -165,22 +170,6 @@ public class RoutingBook {
         }
         if (route.routes() != null) {
             route.routes().forEach(child -> collect(child, names));
-        }
-    }
-
-    private RoutingDocument read(String document) {
-        try {
-            return json.readValue(document, RoutingDocument.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the stored routing document is not readable", e);
-        }
-    }
-
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

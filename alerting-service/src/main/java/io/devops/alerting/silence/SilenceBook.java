@@ -1,5 +1,7 @@
 package io.devops.alerting.silence;
 
+import static io.devops.alerting.JsonColumns.STRINGS;
+
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -11,10 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.devops.alerting.JsonColumns;
 import io.devops.alerting.routing.LabelMatcher;
 import io.devops.common.problem.Problem;
 import io.devops.common.problem.ProblemException;
@@ -31,13 +30,10 @@ public class SilenceBook {
     public static final String PENDING = "pending";
     public static final String ACTIVE = "active";
     public static final String EXPIRED = "expired";
-    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
-    };
-
-    private final ObjectMapper json;
+    private final JsonColumns json;
     private final MeterRegistry meters;
 
-    SilenceBook(ObjectMapper json, MeterRegistry meters) {
+    SilenceBook(JsonColumns json, MeterRegistry meters) {
         this.json = json;
         this.meters = meters;
     }
@@ -66,7 +62,7 @@ public class SilenceBook {
         }
         Silence silence = new Silence();
         silence.id = UUID.randomUUID();
-        silence.matchers = write(matchers);
+        silence.matchers = json.write(matchers);
         silence.startsAt = starts;
         silence.endsAt = ends;
         silence.createdBy = actor;
@@ -117,8 +113,8 @@ public class SilenceBook {
     private SilenceView view(Silence silence) {
         OffsetDateTime now = now();
         String state = silence.startsAt.isAfter(now) ? PENDING : silence.endsAt.isAfter(now) ? ACTIVE : EXPIRED;
-        return new SilenceView(silence.id, read(silence.matchers), silence.startsAt, silence.endsAt, state, silence.createdBy,
-                silence.comment, silence.createdAt, silence.updatedAt, silence.endedNoticeAt);
+        return new SilenceView(silence.id, json.read(silence.matchers, STRINGS), silence.startsAt, silence.endsAt,
+                state, silence.createdBy, silence.comment, silence.createdAt, silence.updatedAt, silence.endedNoticeAt);
     }
 
     private static Silence require(Silence silence, UUID id) {
@@ -126,22 +122,6 @@ public class SilenceBook {
             throw ProblemException.notFound("no silence with id " + id);
         }
         return silence;
-    }
-
-    private List<String> read(String text) {
-        try {
-            return json.readValue(text, STRINGS);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a stored silence is not readable", e);
-        }
-    }
-
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static OffsetDateTime now() {

@@ -1,5 +1,8 @@
 package io.devops.alerting.silence;
 
+import static io.devops.alerting.JsonColumns.LABELS;
+import static io.devops.alerting.JsonColumns.STRINGS;
+
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -13,10 +16,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.devops.alerting.JsonColumns;
 import io.devops.alerting.AlertingSettings;
 import io.devops.alerting.alert.AlertBook;
 import io.devops.alerting.notify.Periodic;
@@ -39,17 +39,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
  */
 @ApplicationScoped
 public class SilenceEndings {
-    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
-    };
-    private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {
-    };
-
     private final Pool pool;
-    private final ObjectMapper json;
+    private final JsonColumns json;
     private final String schema;
     private final Periodic ticker;
 
-    SilenceEndings(Pool pool, ObjectMapper json, PlatformSettings settings, Vertx vertx, AlertingSettings alerting) {
+    SilenceEndings(Pool pool, JsonColumns json, PlatformSettings settings, Vertx vertx, AlertingSettings alerting) {
         this.pool = pool;
         this.json = json;
         this.schema = settings.schema();
@@ -75,7 +70,7 @@ public class SilenceEndings {
                 + " for update skip locked").execute(Tuple.of(now)).chain(rows -> {
                     List<Ended> ended = new ArrayList<>();
                     for (Row row : rows) {
-                        ended.add(new Ended(row.getUUID(0), read(row.getString(1), STRINGS).stream().map(LabelMatcher::parse)
+                        ended.add(new Ended(row.getUUID(0), json.read(row.getString(1), STRINGS).stream().map(LabelMatcher::parse)
                                 .toList(), row.getString(2), row.getString(3), row.getOffsetDateTime(4)));
                     }
                     return ended.isEmpty() ? Uni.createFrom().voidItem() : announce(connection, ended, now);
@@ -86,7 +81,7 @@ public class SilenceEndings {
         Uni<List<List<LabelMatcher>>> active = connection.preparedQuery("select matchers::text from " + schema
                 + ".silence where starts_at <= $1 and ends_at > $1").execute(Tuple.of(now)).map(rows -> {
                     List<List<LabelMatcher>> silences = new ArrayList<>();
-                    rows.forEach(row -> silences.add(read(row.getString(0), STRINGS).stream().map(LabelMatcher::parse).toList()));
+                    rows.forEach(row -> silences.add(json.read(row.getString(0), STRINGS).stream().map(LabelMatcher::parse).toList()));
                     return silences;
                 });
         return active.chain(stillSilenced -> connection.preparedQuery("select id, labels::text, severity, source from " + schema
@@ -95,7 +90,7 @@ public class SilenceEndings {
                     for (Ended silence : ended) {
                         List<UUID> firing = new ArrayList<>();
                         for (Row alert : alerts) {
-                            Map<String, String> labels = RoutingTree.routingLabels(read(alert.getString(1), LABELS),
+                            Map<String, String> labels = RoutingTree.routingLabels(json.read(alert.getString(1), LABELS),
                                     alert.getString(2), alert.getString(3));
                             if (LabelMatcher.all(silence.matchers(), labels)
                                     && stillSilenced.stream().noneMatch(matchers -> LabelMatcher.all(matchers, labels))) {
@@ -117,13 +112,5 @@ public class SilenceEndings {
                             + " where id = any($1)").execute(Tuple.of(ended.stream().map(Ended::id).toArray(UUID[]::new), now)))
                             .replaceWithVoid();
                 }));
-    }
-
-    private <T> T read(String text, TypeReference<T> type) {
-        try {
-            return json.readValue(text, type);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a stored JSON column is not valid JSON", e);
-        }
     }
 }
