@@ -80,6 +80,7 @@ public class AlertLatency {
             sender.close();
             receiver.stop(0);
         }
+        System.exit(0);
     }
 
     /** Waits until all arrived (or 30 s pass with none arriving), then prints the phase's figures. */
