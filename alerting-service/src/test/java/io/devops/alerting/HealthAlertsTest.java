@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -15,6 +19,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import io.devops.common.events.HealthTransition;
+import io.devops.common.events.ServiceSnapshot;
 import io.devops.common.events.Topic;
 import io.devops.common.testing.KafkaBrokerResource;
 import io.devops.common.testing.TopicProbe;
@@ -29,6 +34,9 @@ class HealthAlertsTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String jdbcUrl;
 
     @Test
     void unhealthyFiresOnceRepeatsDeduplicateAndRecoveryResolves() {
@@ -75,6 +83,29 @@ class HealthAlertsTest {
         String service = "after-dlq-" + serviceId.substring(0, 8);
         publish(serviceId, service, "unhealthy", UUID.randomUUID().toString());
         await().atMost(WAIT).untilAsserted(() -> api().get("/alerts?service_name=" + service).then().body("size()", equalTo(1)));
+    }
+
+    @Test
+    void aServiceTaggedWithASeverityGetsItsHealthAlertsAtThatSeverity() throws Exception {
+        String serviceId = UUID.randomUUID().toString();
+        String service = "tagged-" + serviceId.substring(0, 8);
+        String now = OffsetDateTime.now(ZoneOffset.UTC).toString();
+        TopicProbe.publish(bootstrap, Topic.REGISTRY_SERVICES.topicName(), serviceId, ServiceSnapshot.REGISTERED,
+                "{\"id\": \"" + serviceId + "\", \"name\": \"" + service + "\", \"url\": \"http://x.test\", \"environment\": \"prod\","
+                        + " \"version\": \"1\", \"status\": \"unknown\", \"tags\": [\"team:payments\", \"severity:warning\"],"
+                        + " \"metadata\": {}, \"created_at\": \"" + now + "\", \"updated_at\": \"" + now + "\", \"revision\": 1}");
+        try (Connection db = DriverManager.getConnection(jdbcUrl, "alerting", "alerting")) {
+            await().atMost(WAIT).until(() -> {
+                try (PreparedStatement query = db.prepareStatement("select count(*) from alerting.catalog_service where id = ?")) {
+                    query.setObject(1, UUID.fromString(serviceId));
+                    ResultSet rows = query.executeQuery();
+                    return rows.next() && rows.getInt(1) == 1;
+                }
+            });
+        }
+        publish(serviceId, service, "unhealthy", UUID.randomUUID().toString());
+        await().atMost(WAIT).untilAsserted(() -> api().get("/alerts?service_name=" + service).then()
+                .body("size()", equalTo(1)).body("[0].severity", equalTo("warning")));
     }
 
     private String publish(String serviceId, String service, String status, String eventId) {

@@ -36,8 +36,11 @@ public class HealthAlerts {
     private final EventCodec codec;
     private final AlertBook book;
     private final AlertingSettings settings;
+    private final ServiceCatalog catalog;
 
-    HealthAlerts(IdempotentConsumer idempotent, EventCodec codec, AlertBook book, AlertingSettings settings) {
+    HealthAlerts(IdempotentConsumer idempotent, EventCodec codec, AlertBook book, AlertingSettings settings,
+            ServiceCatalog catalog) {
+        this.catalog = catalog;
         this.idempotent = idempotent;
         this.codec = codec;
         this.book = book;
@@ -59,10 +62,12 @@ public class HealthAlerts {
     }
 
     private Uni<Void> apply(HealthTransition transition) {
-        AlertFiring firing = firing(transition);
         if (transition.status() == HealthStatus.UNHEALTHY) {
-            return book.fire(firing, ACTOR).replaceWithVoid();
+            return catalog.severityOf(transition.serviceId())
+                    .chain(tagged -> book.fire(firing(transition, tagged.orElse(settings.health().severity())), ACTOR))
+                    .replaceWithVoid();
         }
+        AlertFiring firing = firing(transition, settings.health().severity());
         if (transition.status() == HealthStatus.HEALTHY || transition.status() == HealthStatus.DEGRADED) {
             return book.resolveFiring(firing, ACTOR).replaceWithVoid();
         }
@@ -70,7 +75,7 @@ public class HealthAlerts {
         return Uni.createFrom().voidItem();
     }
 
-    private AlertFiring firing(HealthTransition transition) {
+    private AlertFiring firing(HealthTransition transition, String severity) {
         String name = transition.serviceName() == null ? transition.serviceId().toString() : transition.serviceName();
         Map<String, String> annotations = new HashMap<>();
         if (transition.reason() != null) {
@@ -82,7 +87,7 @@ public class HealthAlerts {
         String message = transition.status() == HealthStatus.UNHEALTHY
                 ? "health check failed" + (transition.message() == null ? "" : ": " + transition.message())
                 : "health check is " + transition.status().json() + " again";
-        return new AlertFiring("health", "Service " + name + " is unhealthy", message, settings.health().severity(), name,
+        return new AlertFiring("health", "Service " + name + " is unhealthy", message, severity, name,
                 Map.of("alertname", ALERT_NAME, "service_id", transition.serviceId().toString()), annotations, Map.of(),
                 transition.checkedAt(), null);
     }

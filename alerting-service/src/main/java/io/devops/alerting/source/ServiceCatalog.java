@@ -1,0 +1,92 @@
+package io.devops.alerting.source;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+import io.devops.alerting.JsonColumns;
+import io.devops.common.PlatformSettings;
+import io.devops.common.events.EventCodec;
+import io.devops.common.events.IncomingEvent;
+import io.devops.common.events.MalformedEventException;
+import io.devops.common.events.ServiceSnapshot;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The services of the catalog as alerting needs them, followed from the compacted
+ * {@code registry.services}: each snapshot is stored unless a newer revision is (so a replay
+ * changes nothing), a tombstone deletes. A tag {@code severity:critical} (or {@code =}) on a
+ * service sets the severity of its health alerts.
+ */
+@ApplicationScoped
+public class ServiceCatalog {
+    private static final List<String> SEVERITIES = List.of("info", "warning", "critical");
+
+    private final EventCodec codec;
+    private final JsonColumns json;
+    private final String table;
+
+    ServiceCatalog(EventCodec codec, JsonColumns json, PlatformSettings settings) {
+        this.codec = codec;
+        this.json = json;
+        this.table = settings.schema() + ".catalog_service";
+    }
+
+    @Incoming("registry-services")
+    @WithTransaction
+    public Uni<Void> consume(ConsumerRecord<String, String> record) {
+        UUID id;
+        try {
+            id = UUID.fromString(record.key());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new MalformedEventException("record at " + record.topic() + "-" + record.partition() + "@" + record.offset()
+                    + " has no service id as its key");
+        }
+        if (record.value() == null) {
+            return Panache.getSession().chain(session -> session.createNativeQuery("delete from " + table + " where id = :id")
+                    .setParameter("id", id).executeUpdate()).replaceWithVoid();
+        }
+        ServiceSnapshot snapshot = codec.decode(IncomingEvent.from(record), ServiceSnapshot.class);
+        if (snapshot.name() == null) {
+            throw new MalformedEventException("the snapshot of service " + id + " has no name");
+        }
+        return Panache.getSession().chain(session -> session.createNativeQuery("insert into " + table
+                + " (id, name, tags, revision, updated_at) values (:id, :name, cast(cast(:tags as text) as jsonb), :revision, :at)"
+                + " on conflict (id) do update set name = excluded.name, tags = excluded.tags, revision = excluded.revision,"
+                + " updated_at = excluded.updated_at where " + table + ".revision <= excluded.revision")
+                .setParameter("id", id).setParameter("name", snapshot.name())
+                .setParameter("tags", json.write(snapshot.tags() == null ? List.of() : snapshot.tags()))
+                .setParameter("revision", snapshot.revision()).setParameter("at", OffsetDateTime.now(ZoneOffset.UTC))
+                .executeUpdate()).replaceWithVoid();
+    }
+
+    /** The severity a service's tags ask for its health alerts, if they ask for one. */
+    public Uni<Optional<String>> severityOf(UUID serviceId) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("select cast(tags as text) from " + table
+                + " where id = :id", String.class).setParameter("id", serviceId).getSingleResultOrNull())
+                .map(tags -> tags == null ? Optional.empty() : severity(json.read(tags, JsonColumns.STRINGS)));
+    }
+
+    static Optional<String> severity(List<String> tags) {
+        for (String tag : tags) {
+            String text = tag.strip().toLowerCase(Locale.ROOT);
+            if (text.startsWith("severity:") || text.startsWith("severity=")) {
+                String level = text.substring("severity:".length()).strip();
+                if (SEVERITIES.contains(level)) {
+                    return Optional.of(level);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+}
