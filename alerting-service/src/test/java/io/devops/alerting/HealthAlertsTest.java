@@ -86,6 +86,23 @@ class HealthAlertsTest {
     }
 
     @Test
+    void aServiceRenamedWhileUnhealthyKeepsItsAlert() {
+        String serviceId = UUID.randomUUID().toString();
+        String before = "old-" + serviceId.substring(0, 8);
+        String after = "new-" + serviceId.substring(0, 8);
+        publish(serviceId, before, "unhealthy", UUID.randomUUID().toString());
+        await().atMost(WAIT).untilAsserted(() -> api().get("/alerts?label=service_id=" + serviceId).then().body("size()", equalTo(1)));
+        String id = api().get("/alerts?label=service_id=" + serviceId).then().extract().path("[0].id");
+        publish(serviceId, after, "unhealthy", UUID.randomUUID().toString());
+        await().atMost(WAIT).untilAsserted(() -> api().get("/alerts/" + id).then().body("fire_count", equalTo(2))
+                .body("service_name", equalTo(after)).body("labels.service", equalTo(after))
+                .body("title", equalTo("Service " + after + " is unhealthy")));
+        publish(serviceId, after, "healthy", UUID.randomUUID().toString());
+        await().atMost(WAIT).untilAsserted(() -> api().get("/alerts/" + id).then().body("status", equalTo("resolved")));
+        api().get("/alerts?label=service_id=" + serviceId).then().body("size()", equalTo(1));
+    }
+
+    @Test
     void aServiceTaggedWithASeverityGetsItsHealthAlertsAtThatSeverity() throws Exception {
         String serviceId = UUID.randomUUID().toString();
         String service = "tagged-" + serviceId.substring(0, 8);

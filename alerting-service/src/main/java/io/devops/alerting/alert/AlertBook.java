@@ -77,7 +77,7 @@ public class AlertBook {
     @WithSpan("alerting.fire")
     public Uni<Fired> fire(AlertFiring firing, String actor) {
         Map<String, String> labels = firing.identifyingLabels();
-        String fingerprint = Fingerprint.of(labels);
+        String fingerprint = firing.fingerprint();
         return repository.lockFingerprint(fingerprint)
                 .chain(() -> repository.findUnresolved(fingerprint))
                 .chain(existing -> {
@@ -86,7 +86,13 @@ public class AlertBook {
                         // Prometheus re-sends a firing alert every minute: only a changed one is worth a history step.
                         boolean changed = !Objects.equals(existing.message, firing.message())
                                 || !existing.severity.equals(firing.severity())
+                                || !existing.title.equals(firing.title())
+                                || !Objects.equals(existing.serviceName, firing.serviceName())
                                 || !mapper.labels(existing.annotations).equals(firing.annotations());
+                        // a renamed service's alert takes the new name
+                        existing.title = firing.title();
+                        existing.serviceName = firing.serviceName();
+                        existing.labels = mapper.json(labels);
                         existing.message = firing.message();
                         existing.severity = firing.severity();
                         existing.annotations = mapper.json(new TreeMap<>(firing.annotations()));
@@ -192,7 +198,7 @@ public class AlertBook {
     @WithTransaction
     @WithSpan("alerting.resolve-firing")
     public Uni<Boolean> resolveFiring(AlertFiring firing, String actor) {
-        String fingerprint = Fingerprint.of(firing.identifyingLabels());
+        String fingerprint = firing.fingerprint();
         return repository.lockFingerprint(fingerprint)
                 .chain(() -> repository.findUnresolved(fingerprint))
                 .chain(row -> row == null ? Uni.createFrom().item(false)

@@ -29,4 +29,17 @@ public record AlertFiring(
         }
         return identity;
     }
+
+    /**
+     * The alert's fingerprint: of its identifying labels, except that a service known by its id is
+     * not also identified by the name it was given, so a service renamed while its alert fires keeps
+     * that alert.
+     */
+    public String fingerprint() {
+        Map<String, String> identity = identifyingLabels();
+        if (serviceName != null && labels.containsKey("service_id") && !labels.containsKey("service")) {
+            identity.remove("service");
+        }
+        return Fingerprint.of(identity);
+    }
 }
