@@ -3,10 +3,13 @@ package io.devops.systemtests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -22,21 +25,24 @@ import io.devops.common.testing.TargetServer.Behavior;
 import io.devops.common.testing.Tokens;
 
 /**
- * The registry and the monitoring service as processes: a service registered with the registry is
- * checked by monitoring, whose transitions set the registry's status; the registry serves the
- * check history from monitoring, and answers 503 for it while monitoring is away.
+ * The registry, the monitoring and the alerting service as processes: a service registered with
+ * the registry is checked by monitoring, whose transitions set the registry's status and raise an
+ * alert that alerting routes to a webhook (its routing from a configuration file); the registry
+ * serves the check history from monitoring, and answers 503 for it while monitoring is away.
  */
 class RegistryMonitoringIT {
     private static final String TOKEN = Tokens.issue("system-test", Roles.OPERATOR);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String ALERT_HOOK = "alert-hook";
 
     @Test
     void registryStatusFollowsMonitoringAndHistoryComesFromIt() throws Exception {
         try (TargetServer target = TargetServer.start();
                 ServiceProcess monitoring = ServiceProcess.start("monitoring-service", "monitoring", TestPlatform.settings(
                         "monitoring", true));
-                ServiceProcess registry = ServiceProcess.start("registry-service", "registry", registrySettings(monitoring))) {
+                ServiceProcess registry = ServiceProcess.start("registry-service", "registry", registrySettings(monitoring));
+                ServiceProcess alerting = ServiceProcess.start("alerting-service", "alerting", alertingSettings(target))) {
             String name = "checkout-" + UUID.randomUUID().toString().substring(0, 8);
             String registration = JSON.writeValueAsString(Map.of("name", name, "url", target.url(name), "environment",
                     "production", "version", "2.1.0", "health_check",
@@ -62,6 +68,14 @@ class RegistryMonitoringIT {
             assertThat(latest.get("status").asText()).isEqualTo("unhealthy");
             assertThat(latest.get("error_message").asText()).contains("503");
 
+            await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
+                JsonNode alerts = JSON.readTree(alerting.get("/alerts?label=service_id=" + id, TOKEN).body());
+                assertThat(alerts.size()).isEqualTo(1);
+                assertThat(alerts.get(0).get("status").asText()).isEqualTo("open");
+                assertThat(alerts.get(0).get("title").asText()).isEqualTo("Service " + name + " is unhealthy");
+            });
+            await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> assertThat(target.hits(ALERT_HOOK)).isEqualTo(1));
+
             JsonNode incidents = JSON.readTree(monitoring.get("/monitoring/incidents?service_id=" + id, TOKEN).body());
             assertThat(incidents.size()).isEqualTo(1);
             assertThat(incidents.get(0).get("state").asText()).isEqualTo("open");
@@ -77,6 +91,26 @@ class RegistryMonitoringIT {
 
     private static String status(ServiceProcess registry, String id) throws Exception {
         return JSON.readTree(registry.get("/services/" + id, TOKEN).body()).get("status").asText();
+    }
+
+    /** Alerting with its channel and routing as code: every alert to a webhook on the target server, at once. */
+    private static Map<String, String> alertingSettings(TargetServer target) throws IOException {
+        target.respond(ALERT_HOOK, Behavior.healthy());
+        Path config = Files.createTempFile("alerting-config", ".yaml");
+        Files.writeString(config, """
+                channels:
+                  - name: system-test-hook
+                    type: webhook
+                    settings: {url: "%s"}
+                routing:
+                  route:
+                    channels: [system-test-hook]
+                    group_wait: 0s
+                """.formatted(target.url(ALERT_HOOK)));
+        config.toFile().deleteOnExit();
+        Map<String, String> settings = TestPlatform.settings("alerting", true);
+        settings.put("alerting.config-file", config.toString());
+        return settings;
     }
 
     private static Map<String, String> registrySettings(ServiceProcess monitoring) {
