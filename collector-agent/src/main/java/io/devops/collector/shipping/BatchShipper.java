@@ -4,17 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.jboss.logging.Logger;
 
 import io.devops.collector.buffer.DiskBuffer;
@@ -117,27 +114,23 @@ public final class BatchShipper implements AutoCloseable {
         }
     }
 
-    /** Sends the entries and waits for Kafka; acknowledges the acknowledged prefix; returns its length. */
+    /**
+     * Sends the entries one at a time, each after Kafka acknowledged the one before, and
+     * acknowledges in the buffer what Kafka took; returns how many. One at a time because a batch
+     * that fails for good (the broker away past the delivery timeout) must stop the ones after it:
+     * pipelined, a later batch could be written before the failed one is sent again, out of order.
+     */
     private int send(List<DiskBuffer.Entry> entries) {
-        List<Future<RecordMetadata>> acks = new ArrayList<>(entries.size());
-        try {
-            for (DiskBuffer.Entry entry : entries) {
-                acks.add(producer.send(record(entry)));
-            }
-        } catch (RuntimeException e) {
-            LOG.debugf(e, "send failed after %d of %d batches", acks.size(), entries.size());
-        }
-        producer.flush();
         int acknowledged = 0;
-        for (Future<RecordMetadata> ack : acks) {
+        for (DiskBuffer.Entry entry : entries) {
             try {
-                ack.get(60, TimeUnit.SECONDS);
+                producer.send(record(entry)).get(60, TimeUnit.SECONDS);
                 acknowledged++;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             } catch (Exception e) {
-                LOG.debugf(e, "Kafka did not acknowledge batch %d", entries.get(acknowledged).sequence());
+                LOG.debugf(e, "Kafka did not acknowledge batch %d", entry.sequence());
                 break;
             }
         }
