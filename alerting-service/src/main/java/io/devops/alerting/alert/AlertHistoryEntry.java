@@ -37,14 +37,4 @@ public class AlertHistoryEntry extends PanacheEntityBase {
     public String actor;
 
     public String comment;
-
-    static AlertHistoryEntry of(UUID alertId, OffsetDateTime at, String action, String actor, String comment) {
-        AlertHistoryEntry entry = new AlertHistoryEntry();
-        entry.alertId = alertId;
-        entry.at = at;
-        entry.action = action;
-        entry.actor = actor;
-        entry.comment = comment;
-        return entry;
-    }
 }

@@ -1,13 +1,11 @@
 package io.devops.alerting.alert;
 
-import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 
 import io.devops.common.PlatformSettings;
 import io.devops.common.paging.NativePages;
@@ -16,47 +14,18 @@ import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The alert table. Reads and locks go through Hibernate Reactive; the list filter on labels uses
- * jsonb containment (served by a GIN index), which HQL cannot say, so the list is a native query.
+ * Reads of the alert table through Hibernate Reactive; changes go through {@link AlertWriter}. The
+ * list filter on labels uses jsonb containment (served by a GIN index), which HQL cannot say, so
+ * the list is a native query.
  */
 @ApplicationScoped
 public class AlertRepository implements PanacheRepositoryBase<Alert, UUID> {
-    private static final String COLUMNS = "id, fingerprint, title, message, severity, service_name, status, source, "
-            + "labels::text as labels, annotations::text as annotations, metadata::text as metadata, starts_at, ends_at, "
-            + "last_fired_at, fire_count, created_at, updated_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by";
-
     private final String table;
     private final String schema;
 
     AlertRepository(PlatformSettings settings) {
         this.schema = settings.schema();
         this.table = schema + ".alert";
-    }
-
-    /**
-     * Holds, until the transaction ends, a lock on a fingerprint, so that two firings of one alert
-     * at the same moment queue up instead of both creating it.
-     */
-    public Uni<Void> lockFingerprint(String fingerprint) {
-        return getSession().flatMap(session -> session
-                .createNativeQuery("select cast(pg_advisory_xact_lock(hashtextextended(:fingerprint, 0)) as text)", String.class)
-                .setParameter("fingerprint", fingerprint).getSingleResult()).replaceWithVoid();
-    }
-
-    /** The alert with this fingerprint that is not resolved yet, if any. */
-    public Uni<Alert> findUnresolved(String fingerprint) {
-        return find("fingerprint = ?1 and status <> 'resolved'", fingerprint).firstResult();
-    }
-
-    /** The row, locked until the transaction ends, so concurrent changes to one alert queue up. */
-    public Uni<Alert> findForUpdate(UUID id) {
-        return findById(id, LockModeType.PESSIMISTIC_WRITE);
-    }
-
-    /** Unresolved alerts whose end has passed (their source stopped re-sending them), locked, oldest end first. */
-    public Uni<List<Alert>> expiredForUpdate(OffsetDateTime now, int max) {
-        return find("status <> 'resolved' and endsAt < ?1 order by endsAt", now).withLock(LockModeType.PESSIMISTIC_WRITE)
-                .page(0, max).list();
     }
 
     public Uni<List<AlertHistoryEntry>> history(UUID alertId) {
@@ -103,7 +72,7 @@ public class AlertRepository implements PanacheRepositoryBase<Alert, UUID> {
             params.put("to", query.to());
         }
         return getSession().flatMap(session -> NativePages.page(session, Alert.class,
-                "select " + COLUMNS + " from " + table + where + " order by created_at desc, id",
+                "select " + AlertWriter.COLUMNS + " from " + table + where + " order by created_at desc, id",
                 "select count(*) from " + table + where, params, query.limit(), query.skip()));
     }
 }

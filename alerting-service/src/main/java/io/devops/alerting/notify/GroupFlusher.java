@@ -1,11 +1,11 @@
 package io.devops.alerting.notify;
 
+import static io.devops.common.time.Timestamps.now;
 import static io.devops.alerting.JsonColumns.LABELS;
 import static io.devops.alerting.JsonColumns.STRINGS;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -178,9 +178,7 @@ public class GroupFlusher {
                     }
                     return recent;
                 });
-        Uni<RoutingTree> tree = connection.preparedQuery("select version, document::text from " + schema + ".routing where id = 1")
-                .execute().map(rows -> rows.size() == 0 ? routing.tree(0, null)
-                        : routing.tree(rows.iterator().next().getLong(0), rows.iterator().next().getString(1)));
+        Uni<RoutingTree> tree = routing.tree(connection);
         Uni<Map<String, UUID>> channels = connection.preparedQuery("select name, id from " + schema + ".channel").execute()
                 .map(rows -> {
                     Map<String, UUID> byName = new HashMap<>();
@@ -383,7 +381,4 @@ public class GroupFlusher {
         return a == null || b.isBefore(a) ? b : a;
     }
 
-    private static OffsetDateTime now() {
-        return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
-    }
 }

@@ -1,7 +1,11 @@
 package io.devops.alerting.notify;
 
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,15 +14,16 @@ import io.devops.alerting.JsonColumns;
 import io.devops.alerting.routing.RoutingBook;
 import io.devops.alerting.routing.RoutingTree;
 import io.devops.common.PlatformSettings;
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Puts alerts into notification groups, inside the transaction that changes the alert: an alert
+ * Puts alerts into notification groups, inside the transaction that changes the alerts: an alert
  * that opens joins a group on every route it takes (forming the group, due after its group_wait,
  * or making an existing one due after its group_interval); an alert that resolves makes its groups
- * due. The {@link GroupFlusher} does the rest, so nothing here waits on a channel.
+ * due. The {@link GroupFlusher} does the rest, so nothing here waits on a channel. A whole batch of
+ * alerts costs two statements.
  */
 @ApplicationScoped
 public class GroupRouter {
@@ -34,47 +39,78 @@ public class GroupRouter {
         this.members = settings.schema() + ".group_alert";
     }
 
-    /** An alert opened: it joins a group on each route it takes. */
-    public Uni<Void> opened(UUID alertId, Map<String, String> labels, String severity, String source, OffsetDateTime now) {
-        return routing.row().chain(stored -> {
-            RoutingTree tree = stored == null ? routing.tree(0, null) : routing.tree(stored.version(), stored.document());
-            Map<String, String> routingLabels = RoutingTree.routingLabels(labels, severity, source);
-            return Multi.createFrom().iterable(tree.routesFor(routingLabels))
-                    .onItem().transformToUniAndConcatenate(route -> join(alertId, route, route.groupLabels(routingLabels), now))
-                    .collect().last().replaceWithVoid();
+    /** An alert that opened, as routing sees it. */
+    public record Opening(UUID alertId, Map<String, String> labels, String severity, String source) {
+    }
+
+    private record Group(String path, String key, String route, long waitMs) {
+    }
+
+    /** Alerts opened: each joins a group on each route it takes. */
+    public Uni<Void> opened(SqlConnection connection, List<Opening> openings, OffsetDateTime now) {
+        if (openings.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return routing.tree(connection).chain(tree -> {
+            // Sorted and distinct: an upsert may touch a row once, and groups are locked in one order.
+            Map<String, Group> joined = new TreeMap<>();
+            List<String> paths = new ArrayList<>();
+            List<String> keys = new ArrayList<>();
+            List<UUID> alerts = new ArrayList<>();
+            for (Opening opening : openings) {
+                Map<String, String> routingLabels = RoutingTree.routingLabels(opening.labels(), opening.severity(),
+                        opening.source());
+                for (RoutingTree.Route route : tree.routesFor(routingLabels)) {
+                    String key = json.write(route.groupLabels(routingLabels));
+                    joined.putIfAbsent(route.path() + "\n" + key, new Group(route.path(), key,
+                            json.write(route.settings()), route.settings().groupWaitMs()));
+                    paths.add(route.path());
+                    keys.add(key);
+                    alerts.add(opening.alertId());
+                }
+            }
+            if (joined.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            Collection<Group> distinct = joined.values();
+            String sql = "with joined as (insert into " + groups + " as g (id, route_path, group_key, group_labels, route,"
+                    + " created_at, next_flush_at)"
+                    + " select gen_random_uuid(), i.path, i.key, i.key::jsonb, i.route::jsonb, $5::timestamptz, $5::timestamptz + i.wait * interval '1 millisecond'"
+                    + " from unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) with ordinality as i(path, key, route, wait, n)"
+                    + " order by i.n"
+                    + " on conflict (route_path, group_key) do update set route = excluded.route, next_flush_at = " + due("g", "$5")
+                    + " returning id, route_path, group_key)"
+                    + " insert into " + members + " (group_id, alert_id) select j.id, m.alert from joined j"
+                    + " join unnest($6::text[], $7::text[], $8::uuid[]) as m(path, key, alert)"
+                    + " on m.path = j.route_path and m.key = j.group_key on conflict do nothing";
+            return connection.preparedQuery(sql).execute(Tuple.from(List.of(
+                    distinct.stream().map(Group::path).toArray(String[]::new),
+                    distinct.stream().map(Group::key).toArray(String[]::new),
+                    distinct.stream().map(Group::route).toArray(String[]::new),
+                    distinct.stream().map(Group::waitMs).toArray(Long[]::new), now,
+                    paths.toArray(String[]::new), keys.toArray(String[]::new), alerts.toArray(UUID[]::new))))
+                    .replaceWithVoid();
         });
     }
 
-    /** An alert resolved: each of its groups becomes due to tell so, no sooner than its group_interval allows. */
-    public Uni<Void> resolved(UUID alertId, OffsetDateTime now) {
-        return Panache.getSession().chain(session -> session.createNativeQuery("update " + groups + " g set next_flush_at = "
-                + due("g") + " from " + members + " m where m.group_id = g.id and m.alert_id = :alert")
-                .setParameter("alert", alertId).setParameter("now", now).executeUpdate()).replaceWithVoid();
-    }
-
-    private Uni<Void> join(UUID alertId, RoutingTree.Route route, Map<String, String> groupLabels, OffsetDateTime now) {
-        String key = json.write(groupLabels);
-        String sql = "with joined as (insert into " + groups + " as g (id, route_path, group_key, group_labels, route, created_at, next_flush_at)"
-                + " values (:id, :path, :key, cast(cast(:key as text) as jsonb), cast(cast(:route as text) as jsonb), :now,"
-                + " cast(:now as timestamptz) + cast(:wait as bigint) * interval '1 millisecond')"
-                + " on conflict (route_path, group_key) do update set route = excluded.route, next_flush_at = " + due("g")
-                + " returning id)"
-                + " insert into " + members + " (group_id, alert_id) select id, :alert from joined on conflict do nothing";
-        return Panache.getSession().chain(session -> session.createNativeQuery(sql)
-                .setParameter("id", UUID.randomUUID()).setParameter("path", route.path()).setParameter("key", key)
-                .setParameter("route", json.write(route.settings())).setParameter("now", now)
-                .setParameter("wait", route.settings().groupWaitMs()).setParameter("alert", alertId).executeUpdate())
-                .replaceWithVoid();
+    /** Alerts resolved: each of their groups becomes due to tell so, no sooner than its group_interval allows. */
+    public Uni<Void> resolved(SqlConnection connection, Collection<UUID> alertIds, OffsetDateTime now) {
+        if (alertIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return connection.preparedQuery("update " + groups + " g set next_flush_at = " + due("g", "$2") + " from " + members
+                + " m where m.group_id = g.id and m.alert_id = any($1)")
+                .execute(Tuple.of(alertIds.toArray(UUID[]::new), now)).replaceWithVoid();
     }
 
     /**
      * When a changed group is due: a group still in its group_wait keeps that time; otherwise now,
      * but no sooner than group_interval after its last notification, and never later than it was.
      */
-    private static String due(String group) {
+    private static String due(String group, String now) {
         return "case when " + group + ".last_flush_at is null then " + group + ".next_flush_at"
-                + " else least(coalesce(" + group + ".next_flush_at, 'infinity'), greatest(cast(:now as timestamptz), coalesce("
+                + " else least(coalesce(" + group + ".next_flush_at, 'infinity'), greatest(" + now + "::timestamptz, coalesce("
                 + group + ".last_notified_at + cast(" + group + ".route->>'group_interval_ms' as bigint) * interval '1 millisecond',"
-                + " cast(:now as timestamptz)))) end";
+                + " " + now + "::timestamptz))) end";
     }
 }

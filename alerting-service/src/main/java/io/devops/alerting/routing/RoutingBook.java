@@ -23,6 +23,8 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
  * The routing document: stored as one row, replaced whole (with a version), and compiled once per
@@ -113,6 +115,18 @@ public class RoutingBook {
                 : RoutingTree.compile(json.read(document, RoutingDocument.class), null);
         compiled.set(new Compiled(version, tree));
         return tree;
+    }
+
+    /** The compiled tree as stored now, read in the transaction of {@code connection}. */
+    public Uni<RoutingTree> tree(SqlConnection connection) {
+        return connection.preparedQuery("select version, document::text from " + table + " where id = 1").execute()
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return tree(0, null);
+                    }
+                    Row row = rows.iterator().next();
+                    return tree(row.getLong(0), row.getString(1));
+                });
     }
 
     /** The routing row in the current session: version and document, or null when never set. */

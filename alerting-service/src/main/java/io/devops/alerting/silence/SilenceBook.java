@@ -1,9 +1,9 @@
 package io.devops.alerting.silence;
 
+import static io.devops.common.time.Timestamps.now;
 import static io.devops.alerting.JsonColumns.STRINGS;
 
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -124,7 +124,4 @@ public class SilenceBook {
         return silence;
     }
 
-    private static OffsetDateTime now() {
-        return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
-    }
 }

@@ -1,29 +1,31 @@
 package io.devops.alerting.source;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-import io.devops.alerting.alert.AlertBook;
 import io.devops.alerting.alert.AlertFiring;
-import io.devops.common.consumer.IdempotentConsumer;
+import io.devops.alerting.alert.AlertSignal;
+import io.devops.alerting.alert.SignalIntake;
 import io.devops.common.events.DeploymentEvent;
 import io.devops.common.events.EventCodec;
 import io.devops.common.events.IncomingEvent;
 import io.devops.common.events.MalformedEventException;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 
 /**
  * Alerts from {@code deployer.deployments}: a failed deployment fires {@code DeploymentFailed}
  * (critical), a rolled-back one {@code DeploymentRolledBack} (warning), per service and
  * environment, so repeated failures are one alert firing again; a later successful deployment of
- * that service to that environment resolves both. Each event is processed once; one that cannot
- * be processed goes to {@code deployer.deployments.dlq}.
+ * that service to that environment resolves both. A poll is taken set-wise by
+ * {@link SignalIntake}: processed once per event id, a bad record to
+ * {@code deployer.deployments.dlq}.
  */
 @ApplicationScoped
 public class DeploymentAlerts {
@@ -32,39 +34,39 @@ public class DeploymentAlerts {
     static final String FAILED = "DeploymentFailed";
     static final String ROLLED_BACK = "DeploymentRolledBack";
 
-    private final IdempotentConsumer idempotent;
+    private final SignalIntake intake;
     private final EventCodec codec;
-    private final AlertBook book;
 
-    DeploymentAlerts(IdempotentConsumer idempotent, EventCodec codec, AlertBook book) {
-        this.idempotent = idempotent;
+    DeploymentAlerts(SignalIntake intake, EventCodec codec) {
+        this.intake = intake;
         this.codec = codec;
-        this.book = book;
     }
 
     @Incoming("deployer-deployments")
-    @WithTransaction
-    public Uni<Void> consume(ConsumerRecord<String, String> record) {
-        IncomingEvent event = IncomingEvent.from(record);
+    @Blocking
+    public void consume(ConsumerRecords<String, String> records) {
+        intake.consume(CONSUMER, records, this::decode, (connection, deployments) -> Uni.createFrom()
+                .item(deployments.stream().flatMap(deployment -> signals(deployment).stream()).toList()));
+    }
+
+    private DeploymentEvent decode(IncomingEvent event) {
         if (!DeploymentEvent.TYPE.equals(event.type())) {
-            throw new MalformedEventException("unexpected event type " + event.type() + " on " + record.topic());
+            throw new MalformedEventException("unexpected event type " + event.type());
         }
         DeploymentEvent deployment = codec.decode(event, DeploymentEvent.class);
         if (deployment.serviceId() == null || deployment.status() == null) {
             throw new MalformedEventException("event " + event.id() + " lacks service_id or status");
         }
-        return idempotent.processOnce(CONSUMER, event, () -> apply(deployment));
+        return deployment;
     }
 
-    private Uni<Void> apply(DeploymentEvent deployment) {
+    private static List<AlertSignal> signals(DeploymentEvent deployment) {
         return switch (deployment.status()) {
-            case FAILED -> book.fire(firing(deployment, FAILED, "critical", "failed"), ACTOR).replaceWithVoid();
-            case ROLLED_BACK -> book.fire(firing(deployment, ROLLED_BACK, "warning", "was rolled back"), ACTOR)
-                    .replaceWithVoid();
-            case SUCCEEDED -> book.resolveFiring(firing(deployment, FAILED, "critical", "succeeded"), ACTOR)
-                    .chain(() -> book.resolveFiring(firing(deployment, ROLLED_BACK, "warning", "succeeded"), ACTOR))
-                    .replaceWithVoid();
-            default -> Uni.createFrom().voidItem();
+            case FAILED -> List.of(AlertSignal.fire(firing(deployment, FAILED, "critical", "failed"), ACTOR));
+            case ROLLED_BACK -> List.of(AlertSignal.fire(firing(deployment, ROLLED_BACK, "warning", "was rolled back"), ACTOR));
+            case SUCCEEDED -> List.of(AlertSignal.resolve(firing(deployment, FAILED, "critical", "succeeded"), ACTOR),
+                    AlertSignal.resolve(firing(deployment, ROLLED_BACK, "warning", "succeeded"), ACTOR));
+            default -> List.of();
         };
     }
 

@@ -1,30 +1,35 @@
 package io.devops.alerting.source;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.devops.alerting.AlertingSettings;
-import io.devops.alerting.alert.AlertBook;
 import io.devops.alerting.alert.AlertFiring;
-import io.devops.common.consumer.IdempotentConsumer;
+import io.devops.alerting.alert.AlertSignal;
+import io.devops.alerting.alert.SignalIntake;
 import io.devops.common.events.EventCodec;
 import io.devops.common.events.HealthStatus;
 import io.devops.common.events.HealthTransition;
 import io.devops.common.events.IncomingEvent;
 import io.devops.common.events.MalformedEventException;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
  * Alerts from {@code monitoring.health}: a service becoming {@code unhealthy} fires
- * {@code ServiceUnhealthy} for it; becoming healthy or degraded again resolves it. Each event is
- * processed once (its id is recorded in the same transaction); one that cannot be processed goes
- * to {@code monitoring.health.dlq}, and the offset is committed only after the transaction.
+ * {@code ServiceUnhealthy} for it; becoming healthy or degraded again resolves it. A poll is taken
+ * set-wise by {@link SignalIntake}: processed once per event id, a bad record to
+ * {@code monitoring.health.dlq}, offsets committed after the transaction.
  */
 @ApplicationScoped
 public class HealthAlerts {
@@ -32,47 +37,45 @@ public class HealthAlerts {
     static final String ALERT_NAME = "ServiceUnhealthy";
     static final String ACTOR = "monitoring.health";
 
-    private final IdempotentConsumer idempotent;
+    private final SignalIntake intake;
     private final EventCodec codec;
-    private final AlertBook book;
     private final AlertingSettings settings;
     private final ServiceCatalog catalog;
 
-    HealthAlerts(IdempotentConsumer idempotent, EventCodec codec, AlertBook book, AlertingSettings settings,
-            ServiceCatalog catalog) {
-        this.catalog = catalog;
-        this.idempotent = idempotent;
+    HealthAlerts(SignalIntake intake, EventCodec codec, AlertingSettings settings, ServiceCatalog catalog) {
+        this.intake = intake;
         this.codec = codec;
-        this.book = book;
         this.settings = settings;
+        this.catalog = catalog;
     }
 
     @Incoming("monitoring-health")
-    @WithTransaction
-    public Uni<Void> consume(ConsumerRecord<String, String> record) {
-        IncomingEvent event = IncomingEvent.from(record);
+    @Blocking
+    public void consume(ConsumerRecords<String, String> records) {
+        intake.consume(CONSUMER, records, this::decode, this::signals);
+    }
+
+    private HealthTransition decode(IncomingEvent event) {
         if (!HealthTransition.TYPE.equals(event.type())) {
-            throw new MalformedEventException("unexpected event type " + event.type() + " on " + record.topic());
+            throw new MalformedEventException("unexpected event type " + event.type());
         }
         HealthTransition transition = codec.decode(event, HealthTransition.class);
         if (transition.serviceId() == null || transition.status() == null) {
             throw new MalformedEventException("event " + event.id() + " lacks service_id or status");
         }
-        return idempotent.processOnce(CONSUMER, event, () -> apply(transition));
+        return transition;
     }
 
-    private Uni<Void> apply(HealthTransition transition) {
-        if (transition.status() == HealthStatus.UNHEALTHY) {
-            return catalog.severityOf(transition.serviceId())
-                    .chain(tagged -> book.fire(firing(transition, tagged.orElse(settings.health().severity())), ACTOR))
-                    .replaceWithVoid();
-        }
-        AlertFiring firing = firing(transition, settings.health().severity());
-        if (transition.status() == HealthStatus.HEALTHY || transition.status() == HealthStatus.DEGRADED) {
-            return book.resolveFiring(firing, ACTOR).replaceWithVoid();
-        }
-        // unknown: nobody knows whether it recovered, so an alert stays as it is.
-        return Uni.createFrom().voidItem();
+    private Uni<List<AlertSignal>> signals(SqlConnection connection, List<HealthTransition> transitions) {
+        Set<UUID> unhealthy = transitions.stream().filter(t -> t.status() == HealthStatus.UNHEALTHY)
+                .map(HealthTransition::serviceId).collect(Collectors.toSet());
+        return catalog.severities(connection, unhealthy).map(severities -> transitions.stream()
+                // unknown: nobody knows whether it recovered, so an alert stays as it is.
+                .filter(t -> t.status() != HealthStatus.UNKNOWN)
+                .map(t -> t.status() == HealthStatus.UNHEALTHY
+                        ? AlertSignal.fire(firing(t, severities.getOrDefault(t.serviceId(), settings.health().severity())), ACTOR)
+                        : AlertSignal.resolve(firing(t, settings.health().severity()), ACTOR))
+                .toList());
     }
 
     private AlertFiring firing(HealthTransition transition, String severity) {

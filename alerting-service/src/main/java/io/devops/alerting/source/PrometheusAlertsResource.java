@@ -27,10 +27,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.devops.alerting.alert.AlertBook;
 import io.devops.alerting.alert.AlertFiring;
+import io.devops.alerting.alert.AlertSignal;
 import io.devops.common.problem.Problem;
 import io.devops.common.problem.ProblemException;
 import io.devops.common.security.Roles;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -67,13 +67,11 @@ public class PrometheusAlertsResource {
                 throw ProblemException.badRequest("alert " + alert.labels() + " ends before it starts");
             }
         }
-        return Multi.createFrom().iterable(alerts)
-                .onItem().transformToUniAndConcatenate(alert -> {
-                    AlertFiring firing = firing(alert, now);
-                    return firing.endsAt().isAfter(now) ? book.fire(firing, ACTOR).replaceWithVoid()
-                            : book.resolveFiring(firing, ACTOR).replaceWithVoid();
-                })
-                .collect().last().map(ignored -> Response.ok().build());
+        List<AlertSignal> signals = alerts.stream().map(alert -> {
+            AlertFiring firing = firing(alert, now);
+            return firing.endsAt().isAfter(now) ? AlertSignal.fire(firing, ACTOR) : AlertSignal.resolve(firing, ACTOR);
+        }).toList();
+        return book.record(signals).map(ignored -> Response.ok().build());
     }
 
     private static AlertFiring firing(PostableAlert alert, OffsetDateTime now) {

@@ -2,9 +2,12 @@ package io.devops.alerting.source;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,6 +24,9 @@ import io.devops.common.events.ServiceSnapshot;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The services of the catalog as alerting needs them, followed from the compacted
@@ -70,11 +76,20 @@ public class ServiceCatalog {
                 .executeUpdate()).replaceWithVoid();
     }
 
-    /** The severity a service's tags ask for its health alerts, if they ask for one. */
-    public Uni<Optional<String>> severityOf(UUID serviceId) {
-        return Panache.getSession().chain(session -> session.createNativeQuery("select cast(tags as text) from " + table
-                + " where id = :id", String.class).setParameter("id", serviceId).getSingleResultOrNull())
-                .map(tags -> tags == null ? Optional.empty() : severity(json.read(tags, JsonColumns.STRINGS)));
+    /** The severities the tags of these services ask for their health alerts, for those whose tags ask for one. */
+    public Uni<Map<UUID, String>> severities(SqlConnection connection, Set<UUID> serviceIds) {
+        if (serviceIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return connection.preparedQuery("select id, tags::text from " + table + " where id = any($1)")
+                .execute(Tuple.of((Object) serviceIds.toArray(UUID[]::new))).map(rows -> {
+                    Map<UUID, String> severities = new HashMap<>();
+                    for (Row row : rows) {
+                        severity(json.read(row.getString(1), JsonColumns.STRINGS))
+                                .ifPresent(level -> severities.put(row.getUUID(0), level));
+                    }
+                    return severities;
+                });
     }
 
     static Optional<String> severity(List<String> tags) {

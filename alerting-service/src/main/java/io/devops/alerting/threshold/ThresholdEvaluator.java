@@ -14,23 +14,25 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.devops.alerting.JsonColumns;
-import io.devops.alerting.alert.AlertBook;
 import io.devops.alerting.alert.AlertFiring;
+import io.devops.alerting.alert.AlertSignal;
+import io.devops.alerting.alert.SignalIntake;
 import io.devops.alerting.routing.LabelMatcher;
 import io.devops.common.PlatformSettings;
-import io.devops.common.consumer.IdempotentConsumer;
 import io.devops.common.events.EventCodec;
 import io.devops.common.events.IncomingEvent;
 import io.devops.common.events.MalformedEventException;
 import io.devops.common.events.MetricBatch;
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Evaluates the threshold rules on each node's batches from {@code metrics.samples}. Each series
@@ -46,17 +48,14 @@ public class ThresholdEvaluator {
     static final String CONSUMER = "alerting.threshold";
     static final String ACTOR = "threshold";
 
-    private final IdempotentConsumer idempotent;
+    private final SignalIntake intake;
     private final EventCodec codec;
-    private final AlertBook book;
     private final JsonColumns json;
     private final String schema;
 
-    ThresholdEvaluator(IdempotentConsumer idempotent, EventCodec codec, AlertBook book, JsonColumns json,
-            PlatformSettings settings) {
-        this.idempotent = idempotent;
+    ThresholdEvaluator(SignalIntake intake, EventCodec codec, JsonColumns json, PlatformSettings settings) {
+        this.intake = intake;
         this.codec = codec;
-        this.book = book;
         this.json = json;
         this.schema = settings.schema();
     }
@@ -86,31 +85,43 @@ public class ThresholdEvaluator {
     }
 
     @Incoming("metrics-samples")
-    @WithTransaction
-    public Uni<Void> consume(ConsumerRecord<String, String> record) {
-        IncomingEvent event = IncomingEvent.from(record);
+    @Blocking
+    public void consume(ConsumerRecords<String, String> records) {
+        intake.consume(CONSUMER, records, this::decode, this::evaluate);
+    }
+
+    private MetricBatch decode(IncomingEvent event) {
         if (!MetricBatch.TYPE.equals(event.type())) {
-            throw new MalformedEventException("unexpected event type " + event.type() + " on " + record.topic());
+            throw new MalformedEventException("unexpected event type " + event.type());
         }
         MetricBatch batch = codec.decode(event, MetricBatch.class);
         if (batch.nodeId() == null || batch.collectedAt() == null || batch.samples() == null) {
             throw new MalformedEventException("event " + event.id() + " lacks node_id, collected_at or samples");
         }
-        return idempotent.processOnce(CONSUMER, event, () -> evaluate(batch));
+        return batch;
     }
 
-    private Uni<Void> evaluate(MetricBatch batch) {
-        return Panache.getSession().chain(session -> session.createNativeQuery("select cast(coalesce(json_agg(json_build_object("
-                + "'id', id, 'name', name, 'metric', metric, 'matchers', matchers, 'comparison', comparison, 'threshold', threshold,"
-                + " 'for_ms', for_ms, 'severity', severity, 'per_node', per_node, 'group_by', group_by, 'labels', labels,"
-                + " 'annotations', annotations)), '[]') as text) from " + schema + ".threshold_rule where enabled", String.class)
-                .getSingleResult())
-                .chain(text -> {
-                    List<Rule> rules = rules(text);
-                    if (rules.isEmpty()) {
-                        return Uni.createFrom().voidItem();
+    /** The poll's batches one after another (a node's states move with each), against the rules read once. */
+    private Uni<List<AlertSignal>> evaluate(SqlConnection connection, List<MetricBatch> batches) {
+        return connection.preparedQuery("select id, name, metric, matchers::text, comparison, threshold, for_ms, severity,"
+                + " per_node, group_by::text, labels::text, annotations::text from " + schema + ".threshold_rule where enabled")
+                .execute().chain(rows -> {
+                    List<Rule> rules = new ArrayList<>();
+                    for (Row row : rows) {
+                        rules.add(new Rule(row.getUUID(0), row.getString(1), row.getString(2),
+                                json.read(row.getString(3), STRINGS).stream().map(LabelMatcher::parse).toList(),
+                                row.getString(4), row.getDouble(5), row.getLong(6), row.getString(7), row.getBoolean(8),
+                                json.read(row.getString(9), STRINGS), json.read(row.getString(10), LABELS),
+                                json.read(row.getString(11), LABELS)));
                     }
-                    return states(batch.nodeId()).chain(states -> act(batch, steps(batch, rules, states)));
+                    List<AlertSignal> signals = new ArrayList<>();
+                    if (rules.isEmpty()) {
+                        return Uni.createFrom().item(signals);
+                    }
+                    return Multi.createFrom().iterable(batches)
+                            .onItem().transformToUniAndConcatenate(batch -> states(connection, batch.nodeId())
+                                    .chain(states -> act(connection, batch, steps(batch, rules, states), signals)))
+                            .collect().last().replaceWith(signals);
                 });
     }
 
@@ -151,19 +162,25 @@ public class ThresholdEvaluator {
         return steps;
     }
 
-    private Uni<Void> act(MetricBatch batch, List<Step> steps) {
+    private Uni<Void> act(SqlConnection connection, MetricBatch batch, List<Step> steps, List<AlertSignal> signals) {
         return Multi.createFrom().iterable(steps).onItem().transformToUniAndConcatenate(step -> {
             boolean wasFiring = step.before() != null && step.before().firing();
             boolean firing = step.after() != null && step.after().firing();
-            Uni<Void> saved = step.after() == null ? forget(batch.nodeId(), step) : save(batch, step);
+            Uni<Void> saved = step.after() == null ? forget(connection, batch.nodeId(), step) : save(connection, batch, step);
             if (firing && !wasFiring) {
                 // the alert is open already when another of its series fires (another core, another node)
-                return stillFiring(step).chain(open -> saved.chain(() -> open ? Uni.createFrom().voidItem()
-                        : book.fire(firing(batch, step), ACTOR).replaceWithVoid()));
+                return stillFiring(connection, step).chain(open -> saved.invoke(() -> {
+                    if (!open) {
+                        signals.add(AlertSignal.fire(firing(batch, step), ACTOR));
+                    }
+                }));
             }
             if (wasFiring && !firing) {
-                return saved.chain(() -> stillFiring(step)).chain(others -> others ? Uni.createFrom().voidItem()
-                        : book.resolveFiring(firing(batch, step), ACTOR).replaceWithVoid());
+                return saved.chain(() -> stillFiring(connection, step)).invoke(others -> {
+                    if (!others) {
+                        signals.add(AlertSignal.resolve(firing(batch, step), ACTOR));
+                    }
+                }).replaceWithVoid();
             }
             return saved;
         }).collect().last().replaceWithVoid();
@@ -184,55 +201,41 @@ public class ThresholdEvaluator {
                         : step.after().pendingSince(), null);
     }
 
-    private Uni<Map<String, State>> states(String nodeId) {
-        return Panache.getSession().chain(session -> session.createNativeQuery("select cast(coalesce(json_agg(json_build_object("
-                + "'rule_id', rule_id, 'series', series, 'pending_since', pending_since, 'firing', firing)), '[]') as text) from "
-                + schema + ".rule_state where node_id = :node", String.class).setParameter("node", nodeId).getSingleResult())
-                .map(text -> {
+    private Uni<Map<String, State>> states(SqlConnection connection, String nodeId) {
+        return connection.preparedQuery("select rule_id, series, pending_since, firing from " + schema
+                + ".rule_state where node_id = $1").execute(Tuple.of(nodeId)).map(rows -> {
                     Map<String, State> states = new HashMap<>();
-                    json.tree(text).forEach(row -> states.put(row.get("rule_id").asText() + "|" + row.get("series").asText(),
-                            new State(OffsetDateTime.parse(row.get("pending_since").asText()), row.get("firing").asBoolean())));
+                    for (Row row : rows) {
+                        states.put(row.getUUID(0) + "|" + row.getString(1), new State(row.getOffsetDateTime(2), row.getBoolean(3)));
+                    }
                     return states;
                 });
     }
 
-    private Uni<Void> save(MetricBatch batch, Step step) {
-        return Panache.getSession().chain(session -> session.createNativeQuery("insert into " + schema + ".rule_state"
+    private Uni<Void> save(SqlConnection connection, MetricBatch batch, Step step) {
+        return connection.preparedQuery("insert into " + schema + ".rule_state"
                 + " (rule_id, node_id, series, alert_key, pending_since, firing, value, evaluated_at)"
-                + " values (:rule, :node, :series, :key, :since, :firing, :value, :at)"
+                + " values ($1, $2, $3, $4, $5, $6, $7, $8)"
                 + " on conflict (rule_id, node_id, series) do update set alert_key = excluded.alert_key,"
                 + " pending_since = excluded.pending_since, firing = excluded.firing, value = excluded.value,"
                 + " evaluated_at = excluded.evaluated_at")
-                .setParameter("rule", step.rule().id()).setParameter("node", batch.nodeId()).setParameter("series", step.series())
-                .setParameter("key", step.alertKey()).setParameter("since", step.after().pendingSince())
-                .setParameter("firing", step.after().firing()).setParameter("value", step.value())
-                .setParameter("at", batch.collectedAt()).executeUpdate()).replaceWithVoid();
+                .execute(Tuple.from(List.of(step.rule().id(), batch.nodeId(), step.series(), step.alertKey(),
+                        step.after().pendingSince(), step.after().firing(), step.value(), batch.collectedAt())))
+                .replaceWithVoid();
     }
 
-    private Uni<Void> forget(String nodeId, Step step) {
+    private Uni<Void> forget(SqlConnection connection, String nodeId, Step step) {
         if (step.before() == null) {
             return Uni.createFrom().voidItem();
         }
-        return Panache.getSession().chain(session -> session.createNativeQuery("delete from " + schema + ".rule_state"
-                + " where rule_id = :rule and node_id = :node and series = :series").setParameter("rule", step.rule().id())
-                .setParameter("node", nodeId).setParameter("series", step.series()).executeUpdate()).replaceWithVoid();
+        return connection.preparedQuery("delete from " + schema + ".rule_state where rule_id = $1 and node_id = $2 and series = $3")
+                .execute(Tuple.of(step.rule().id(), nodeId, step.series())).replaceWithVoid();
     }
 
     /** Whether another series of the same alert (another node's, for a fleet-wide rule) still fires. */
-    private Uni<Boolean> stillFiring(Step step) {
-        return Panache.getSession().chain(session -> session.createNativeQuery("select cast(count(*) as text) from " + schema
-                + ".rule_state where rule_id = :rule and alert_key = :key and firing", String.class)
-                .setParameter("rule", step.rule().id()).setParameter("key", step.alertKey()).getSingleResult())
-                .map(count -> Long.parseLong(count) > 0);
-    }
-
-    private List<Rule> rules(String text) {
-        List<Rule> rules = new ArrayList<>();
-        json.tree(text).forEach(row -> rules.add(new Rule(UUID.fromString(row.get("id").asText()), row.get("name").asText(),
-                row.get("metric").asText(), json.read(row.get("matchers").toString(), STRINGS).stream().map(LabelMatcher::parse)
-                        .toList(), row.get("comparison").asText(), row.get("threshold").asDouble(), row.get("for_ms").asLong(),
-                row.get("severity").asText(), row.get("per_node").asBoolean(), json.read(row.get("group_by").toString(), STRINGS),
-                json.read(row.get("labels").toString(), LABELS), json.read(row.get("annotations").toString(), LABELS))));
-        return rules;
+    private Uni<Boolean> stillFiring(SqlConnection connection, Step step) {
+        return connection.preparedQuery("select exists (select 1 from " + schema
+                + ".rule_state where rule_id = $1 and alert_key = $2 and firing)")
+                .execute(Tuple.of(step.rule().id(), step.alertKey())).map(rows -> rows.iterator().next().getBoolean(0));
     }
 }

@@ -2,6 +2,9 @@ package io.devops.common.consumer;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,13 +18,17 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Runs a consumer's work at most once per event id. The id is recorded in the consumer's own
  * {@code processed_event} table in the same transaction as the work, so a redelivered event (after
  * a rebalance, or the outbox relay repeating itself) finds its id and is skipped, and a failed
- * transaction leaves no id behind. Call it from a method running in {@code @WithTransaction}.
+ * transaction leaves no id behind. {@link #processOnce} works in the Hibernate Reactive
+ * transaction ({@code @WithTransaction}); {@link #firstSeen} records a whole poll's ids in a raw SQL
+ * client transaction, for consumers that process a poll set-wise.
  */
 @ApplicationScoped
 public class IdempotentConsumer {
@@ -59,6 +66,32 @@ public class IdempotentConsumer {
                     }
                     meters.counter("events.processed", "consumer", consumer).increment();
                     return work.get();
+                });
+    }
+
+    /**
+     * Records the ids of {@code eventIds} in the transaction of {@code connection}; returns those
+     * this consumer had not processed before, the ones to process now.
+     */
+    public Uni<Set<String>> firstSeen(SqlConnection connection, String consumer, Collection<String> eventIds) {
+        if (eventIds.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        return connection.preparedQuery("insert into " + table + " (consumer, ce_id) select $1, unnest($2::text[])"
+                + " on conflict do nothing returning ce_id")
+                .execute(Tuple.of(consumer, eventIds.toArray(String[]::new)))
+                .map(rows -> {
+                    Set<String> fresh = new HashSet<>();
+                    for (Row row : rows) {
+                        fresh.add(row.getString(0));
+                    }
+                    int repeated = new HashSet<>(eventIds).size() - fresh.size();
+                    if (repeated > 0) {
+                        LOG.debugf("%s skips %d events already processed", consumer, repeated);
+                        meters.counter("events.duplicates", "consumer", consumer).increment(repeated);
+                    }
+                    meters.counter("events.processed", "consumer", consumer).increment(fresh.size());
+                    return fresh;
                 });
     }
 

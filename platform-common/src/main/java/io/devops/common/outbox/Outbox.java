@@ -2,6 +2,7 @@ package io.devops.common.outbox;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,10 +13,14 @@ import io.devops.common.events.Topic;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Writes events to the outbox inside the caller's transaction. Call it from a method running in
- * {@code @WithTransaction}: the event is committed with the change or not at all.
+ * Writes events to the outbox inside the caller's transaction: either the Hibernate Reactive one
+ * (call {@link #append(Topic, String, String, Object)} from a method running in
+ * {@code @WithTransaction}) or a raw SQL client transaction that writes many changes at once
+ * ({@link #append(SqlConnection, List)}). The events are committed with the change or not at all.
  */
 @ApplicationScoped
 public class Outbox {
@@ -35,6 +40,41 @@ public class Outbox {
     /** Records a tombstone: on a compacted topic the key's state is deleted. */
     public Uni<Void> appendTombstone(Topic topic, String key, String type) {
         return write(topic, key, type, null);
+    }
+
+    /** An event for {@link #append(SqlConnection, List)}; {@code key} is the Kafka key. */
+    public record Message(Topic topic, String key, String type, Object payload) {
+    }
+
+    /**
+     * Records events in the transaction of {@code connection}, in one statement, in list order (the
+     * relay publishes in that order).
+     */
+    public Uni<Void> append(SqlConnection connection, List<Message> messages) {
+        if (messages.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        int size = messages.size();
+        UUID[] ids = new UUID[size];
+        String[] types = new String[size];
+        String[] topics = new String[size];
+        String[] keys = new String[size];
+        String[] payloads = new String[size];
+        for (int i = 0; i < size; i++) {
+            Message message = messages.get(i);
+            ids[i] = UUID.randomUUID();
+            types[i] = message.type();
+            topics[i] = message.topic().topicName();
+            keys[i] = message.key();
+            payloads[i] = message.payload() == null ? null : codec.encode(message.payload());
+        }
+        return connection.preparedQuery("insert into " + settings.schema() + ".outbox (ce_id, ce_type, ce_source, ce_time,"
+                + " topic, message_key, payload, traceparent) select e.id, e.type, $6, $7, e.topic, e.key, e.payload, $8"
+                + " from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])"
+                + " with ordinality as e(id, type, topic, key, payload, n) order by e.n")
+                .execute(Tuple.from(List.of(ids, types, topics, keys, payloads, settings.eventSource(),
+                        OffsetDateTime.now(ZoneOffset.UTC))).addString(currentTraceparent()))
+                .replaceWithVoid();
     }
 
     private Uni<Void> write(Topic topic, String key, String type, String payload) {

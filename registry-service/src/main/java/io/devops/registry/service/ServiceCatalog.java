@@ -1,8 +1,8 @@
 package io.devops.registry.service;
 
+import static io.devops.common.time.Timestamps.now;
+
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -280,7 +280,4 @@ public class ServiceCatalog {
     }
 
     /** Microsecond precision, as PostgreSQL stores it, so a value read back equals the one written. */
-    private static OffsetDateTime now() {
-        return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
-    }
 }

@@ -1,0 +1,109 @@
+package io.devops.alerting.alert;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.jboss.logging.Logger;
+
+import io.devops.common.consumer.DeadLetters;
+import io.devops.common.consumer.IdempotentConsumer;
+import io.devops.common.events.IncomingEvent;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+
+/**
+ * Takes a Kafka poll of a source's events to alert signals, set-wise: each record is decoded (one
+ * that cannot be goes to {@code <topic>.dlq} alone, never its whole poll), then one transaction
+ * records the events' ids (so a redelivered one is skipped), turns the new ones into signals and
+ * applies them through {@link AlertWriter}. When PostgreSQL is away the poll is retried with
+ * backoff until it is written; the consumer's offsets move only after that, so nothing
+ * acknowledged by Kafka is lost. Call it from a {@code @Blocking} batch consumer.
+ */
+@ApplicationScoped
+public class SignalIntake {
+    private static final Logger LOG = Logger.getLogger(SignalIntake.class);
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+    private final Pool pool;
+    private final IdempotentConsumer idempotent;
+    private final DeadLetters deadLetters;
+    private final AlertWriter writer;
+    private final MeterRegistry meters;
+
+    SignalIntake(Pool pool, IdempotentConsumer idempotent, DeadLetters deadLetters, AlertWriter writer, MeterRegistry meters) {
+        this.pool = pool;
+        this.idempotent = idempotent;
+        this.deadLetters = deadLetters;
+        this.writer = writer;
+        this.meters = meters;
+    }
+
+    private record Decoded<T>(String id, T event) {
+    }
+
+    /**
+     * @param consumer names the consumer, for its processed-event records and metrics
+     * @param decode   an event's body, or an exception saying why it cannot be processed
+     * @param signals  the signals the new events ask for, in order, in the poll's transaction
+     */
+    public <T> void consume(String consumer, ConsumerRecords<String, String> records, Function<IncomingEvent, T> decode,
+            BiFunction<SqlConnection, List<T>, Uni<List<AlertSignal>>> signals) {
+        List<Decoded<T>> decoded = new ArrayList<>(records.count());
+        for (ConsumerRecord<String, String> record : records) {
+            try {
+                IncomingEvent event = IncomingEvent.from(record);
+                decoded.add(new Decoded<>(event.id(), decode.apply(event)));
+            } catch (RuntimeException e) {
+                deadLetters.send(record, e.getMessage());
+            }
+        }
+        if (decoded.isEmpty()) {
+            return;
+        }
+        Timer timer = meters.timer("alerting.intake", "consumer", consumer);
+        int failedRounds = 0;
+        while (true) {
+            try {
+                Timer.Sample timing = Timer.start();
+                pool.withTransaction(connection -> idempotent.firstSeen(connection, consumer,
+                        decoded.stream().map(Decoded::id).toList()).chain(fresh -> {
+                            // A poll may hold one event twice (a repeated relay): the first counts.
+                            Set<String> taken = new HashSet<>();
+                            List<T> events = decoded.stream().filter(d -> fresh.contains(d.id()) && taken.add(d.id()))
+                                    .map(Decoded::event).toList();
+                            return signals.apply(connection, events).chain(list -> writer.apply(connection, list));
+                        })).await().atMost(TIMEOUT);
+                timing.stop(timer);
+                if (failedRounds > 0) {
+                    LOG.infof("%s writes again after %d failed rounds", consumer, failedRounds);
+                }
+                return;
+            } catch (RuntimeException e) {
+                failedRounds++;
+                if (failedRounds == 1 || failedRounds % 20 == 0) {
+                    LOG.warnf("%s could not write %d events (%d times), retrying: %s", consumer, decoded.size(), failedRounds,
+                            e.toString());
+                }
+                try {
+                    Thread.sleep(Math.min(MAX_BACKOFF.toMillis(), 100L << Math.min(failedRounds, 6)));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(consumer + " was interrupted while PostgreSQL was away", interrupted);
+                }
+            }
+        }
+    }
+}

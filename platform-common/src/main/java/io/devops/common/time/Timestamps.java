@@ -1,0 +1,19 @@
+package io.devops.common.time;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+
+/** Timestamps as the services store them. */
+public final class Timestamps {
+    private Timestamps() {
+    }
+
+    /**
+     * Now in UTC, to the microsecond: what PostgreSQL keeps, so a view built before a write equals
+     * one read after it.
+     */
+    public static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+    }
+}
