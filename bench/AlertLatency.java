@@ -55,19 +55,12 @@ public class AlertLatency {
         HttpServer receiver = receiver(port);
         Sender sender = mode.equals("ours") ? new KafkaSender(target) : new AlertmanagerSender(target);
         try {
-            List<String> steady = new ArrayList<>();
-            long start = System.nanoTime();
-            for (int i = 0; i < rate * seconds; i++) {
-                long due = start + (long) (i * 1e9 / rate);
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                }
-                String id = UUID.randomUUID().toString();
-                steady.add(id);
-                sender.send(List.of(id));
+            // Warm-up, not reported, twice: the consumers have their partitions (a group rebalances as its
+            // members join), the JIT has compiled the path.
+            for (int round = 0; round < 2; round++) {
+                awaitArrival(steady(sender, rate, Math.max(2, 200 / rate)));
             }
-            report("steady-" + rate + "/s", steady);
+            report("steady-" + rate + "/s", steady(sender, rate, seconds));
             for (int b = 0; b < bursts; b++) {
                 List<String> ids = new ArrayList<>();
                 for (int i = 0; i < burst; i++) {
@@ -83,8 +76,25 @@ public class AlertLatency {
         System.exit(0);
     }
 
-    /** Waits until all arrived (or 30 s pass with none arriving), then prints the phase's figures. */
-    private static void report(String phase, List<String> ids) throws InterruptedException {
+    /** Raises alerts for fresh services at {@code rate} a second for {@code seconds}; returns their ids. */
+    private static List<String> steady(Sender sender, int rate, int seconds) throws Exception {
+        List<String> ids = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < rate * seconds; i++) {
+            long due = start + (long) (i * 1e9 / rate);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            String id = UUID.randomUUID().toString();
+            ids.add(id);
+            sender.send(List.of(id));
+        }
+        return ids;
+    }
+
+    /** Waits until all arrived, or 30 s pass with none arriving. */
+    private static void awaitArrival(List<String> ids) throws InterruptedException {
         long quietSince = System.nanoTime();
         int seen = -1;
         while (System.nanoTime() - quietSince < 30_000_000_000L) {
@@ -98,6 +108,11 @@ public class AlertLatency {
             }
             Thread.sleep(20);
         }
+    }
+
+    /** Waits for the phase's alerts, then prints its figures. */
+    private static void report(String phase, List<String> ids) throws InterruptedException {
+        awaitArrival(ids);
         // a second more, so that a late duplicate is counted
         Thread.sleep(1000);
         List<Long> latencies = new ArrayList<>();

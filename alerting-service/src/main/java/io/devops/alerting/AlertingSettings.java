@@ -67,6 +67,14 @@ public interface AlertingSettings {
         @WithDefault("5m")
         Duration maxBackoff();
 
+        /**
+         * Connections kept open to one host (a Slack or PagerDuty endpoint, a webhook receiver):
+         * sends to one host beyond these wait for a free one.
+         */
+        @WithDefault("32")
+        @Min(1)
+        int connectionsPerHost();
+
         /** Sends under way at once, across all channels. */
         @WithDefault("256")
         @Min(1)

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 
+import io.devops.alerting.notify.GroupFlusher;
 import io.devops.common.paging.Page;
 import io.devops.common.problem.ProblemException;
 import io.opentelemetry.instrumentation.annotations.SpanAttribute;
@@ -32,12 +33,14 @@ public class AlertBook {
     private final AlertMapper mapper;
     private final AlertWriter writer;
     private final Pool pool;
+    private final GroupFlusher flusher;
 
-    AlertBook(AlertRepository repository, AlertMapper mapper, AlertWriter writer, Pool pool) {
+    AlertBook(AlertRepository repository, AlertMapper mapper, AlertWriter writer, Pool pool, GroupFlusher flusher) {
         this.repository = repository;
         this.mapper = mapper;
         this.writer = writer;
         this.pool = pool;
+        this.flusher = flusher;
     }
 
     /** What a firing did: opened a new alert, or fired an unresolved one again. */
@@ -57,13 +60,14 @@ public class AlertBook {
     @WithSpan("alerting.fire")
     public Uni<Fired> fire(AlertFiring firing, String actor) {
         return pool.withTransaction(connection -> writer.apply(connection, List.of(AlertSignal.fire(firing, actor))))
+                .invoke(flusher::wake)
                 .map(outcomes -> new Fired(mapper.toView(outcomes.get(0).alert()), outcomes.get(0).opened()));
     }
 
     /** Signals from a source, in their order, in one transaction: see {@link AlertWriter#apply}. */
     @WithSpan("alerting.record")
     public Uni<Void> record(List<AlertSignal> signals) {
-        return pool.withTransaction(connection -> writer.apply(connection, signals)).replaceWithVoid();
+        return pool.withTransaction(connection -> writer.apply(connection, signals)).invoke(flusher::wake).replaceWithVoid();
     }
 
     @WithSession
@@ -108,7 +112,7 @@ public class AlertBook {
                         + row.resolvedAt + (row.resolvedBy == null ? "" : " by " + row.resolvedBy)));
             }
             return writer.resolve(connection, List.of(row), actor, comment(note), "hand").map(ignored -> mapper.toView(row));
-        }));
+        })).invoke(flusher::wake);
     }
 
     /**
@@ -118,7 +122,7 @@ public class AlertBook {
     @WithSpan("alerting.expire")
     public Uni<Integer> expire(int max) {
         return pool.withTransaction(connection -> writer.expired(connection, max).chain(rows -> writer.resolve(connection,
-                rows, EXPIRY, "not re-sent before its end", "expiry").replaceWith(rows.size())));
+                rows, EXPIRY, "not re-sent before its end", "expiry").replaceWith(rows.size()))).invoke(flusher::wake);
     }
 
     private static Alert require(Alert row, UUID id) {

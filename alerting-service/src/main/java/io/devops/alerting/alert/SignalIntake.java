@@ -5,20 +5,24 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.jboss.logging.Logger;
 
+import io.devops.alerting.notify.GroupFlusher;
 import io.devops.common.consumer.DeadLetters;
 import io.devops.common.consumer.IdempotentConsumer;
 import io.devops.common.events.IncomingEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -42,13 +46,21 @@ public class SignalIntake {
     private final DeadLetters deadLetters;
     private final AlertWriter writer;
     private final MeterRegistry meters;
+    private final GroupFlusher flusher;
+    private volatile boolean stopping;
 
-    SignalIntake(Pool pool, IdempotentConsumer idempotent, DeadLetters deadLetters, AlertWriter writer, MeterRegistry meters) {
+    SignalIntake(Pool pool, IdempotentConsumer idempotent, DeadLetters deadLetters, AlertWriter writer, MeterRegistry meters,
+            GroupFlusher flusher) {
+        this.flusher = flusher;
         this.pool = pool;
         this.idempotent = idempotent;
         this.deadLetters = deadLetters;
         this.writer = writer;
         this.meters = meters;
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopping = true;
     }
 
     private record Decoded<T>(String id, T event) {
@@ -62,7 +74,10 @@ public class SignalIntake {
     public <T> void consume(String consumer, ConsumerRecords<String, String> records, Function<IncomingEvent, T> decode,
             BiFunction<SqlConnection, List<T>, Uni<List<AlertSignal>>> signals) {
         List<Decoded<T>> decoded = new ArrayList<>(records.count());
+        Timer lag = meters.timer("alerting.intake.lag", "consumer", consumer);
+        long now = System.currentTimeMillis();
         for (ConsumerRecord<String, String> record : records) {
+            lag.record(Math.max(0, now - record.timestamp()), TimeUnit.MILLISECONDS);
             try {
                 IncomingEvent event = IncomingEvent.from(record);
                 decoded.add(new Decoded<>(event.id(), decode.apply(event)));
@@ -73,6 +88,7 @@ public class SignalIntake {
         if (decoded.isEmpty()) {
             return;
         }
+        meters.summary("alerting.intake.events", "consumer", consumer).record(decoded.size());
         Timer timer = meters.timer("alerting.intake", "consumer", consumer);
         int failedRounds = 0;
         while (true) {
@@ -87,11 +103,16 @@ public class SignalIntake {
                             return signals.apply(connection, events).chain(list -> writer.apply(connection, list));
                         })).await().atMost(TIMEOUT);
                 timing.stop(timer);
+                flusher.wake();
                 if (failedRounds > 0) {
                     LOG.infof("%s writes again after %d failed rounds", consumer, failedRounds);
                 }
                 return;
             } catch (RuntimeException e) {
+                if (stopping) {
+                    // not acknowledged: the poll is delivered again after the restart
+                    throw new IllegalStateException(consumer + " stops with a poll unwritten", e);
+                }
                 failedRounds++;
                 if (failedRounds == 1 || failedRounds % 20 == 0) {
                     LOG.warnf("%s could not write %d events (%d times), retrying: %s", consumer, decoded.size(), failedRounds,

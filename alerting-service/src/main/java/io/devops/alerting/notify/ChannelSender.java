@@ -14,6 +14,7 @@ import javax.crypto.spec.SecretKeySpec;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.devops.alerting.AlertingSettings;
 import io.devops.alerting.channel.ChannelType;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
@@ -46,10 +47,11 @@ public class ChannelSender {
     private final HttpClient http;
     private final MessageFormats formats;
 
-    ChannelSender(Vertx vertx, MessageFormats formats) {
+    ChannelSender(Vertx vertx, MessageFormats formats, AlertingSettings settings) {
         this.vertx = vertx;
         this.formats = formats;
         this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
+                .setMaxPoolSize(settings.delivery().connectionsPerHost())
                 .setConnectTimeout((int) TIMEOUT.toMillis()).setMaxRedirects(0));
     }
 

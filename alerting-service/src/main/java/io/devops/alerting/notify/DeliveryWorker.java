@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,6 +55,8 @@ public class DeliveryWorker {
     private final AlertingSettings.Delivery settings;
     private final String schema;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final Queue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+    private final Periodic recorder;
     private final AtomicBoolean claiming = new AtomicBoolean();
     private final AtomicBoolean wanted = new AtomicBoolean();
     private final Vertx vertx;
@@ -69,6 +73,7 @@ public class DeliveryWorker {
         this.meters = meters;
         this.settings = settings.delivery();
         this.schema = platform.schema();
+        this.recorder = new Periodic(vertx, pollInterval, "recording delivery outcomes", LOG, this::recordOutcomes);
     }
 
     private record Due(UUID id, int attempts, String channelName, ChannelTarget channel, NotificationMessage message) {
@@ -76,10 +81,12 @@ public class DeliveryWorker {
 
     void start(@Observes StartupEvent started) {
         timer = vertx.setPeriodic(pollInterval.toMillis(), ignored -> wake());
+        recorder.start();
     }
 
     void stop(@Observes ShutdownEvent stopping) {
         vertx.cancelTimer(timer);
+        recorder.stop();
     }
 
     /** Claims and starts the due deliveries now (new ones were just written). */
@@ -147,26 +154,30 @@ public class DeliveryWorker {
         Uni<Void> sending = due.channel() == null
                 ? Uni.createFrom().failure(new ChannelSender.DeliveryException("the channel was deleted"))
                 : Uni.createFrom().deferred(() -> sender.send(due.channel(), due.message()));
-        sending.onItemOrFailure().transformToUni((ignored, failure) -> {
-            String type = due.channel() == null ? "deleted" : due.channel().type().json();
-            timing.stop(meters.timer("alerting.deliveries.duration", "channel_type", type,
-                    "outcome", failure == null ? "delivered" : "failed"));
-            return failure == null ? delivered(due) : failed(due, failure);
-        }).onTermination().invoke(() -> {
-            inFlight.decrementAndGet();
-        }).subscribe().with(ignored -> {
-        }, failure -> LOG.warnf("recording delivery %s failed (it is sent again after %s): %s", due.id(), LOST_AFTER,
-                failure.getMessage()));
+        sending.subscribe().with(ignored -> ended(due, timing, null), failure -> ended(due, timing, failure));
     }
 
-    private Uni<Void> delivered(Due due) {
+    private void ended(Due due, Timer.Sample timing, Throwable failure) {
+        String type = due.channel() == null ? "deleted" : due.channel().type().json();
+        timing.stop(meters.timer("alerting.deliveries.duration", "channel_type", type,
+                "outcome", failure == null ? "delivered" : "failed"));
+        outcomes.add(failure == null ? delivered(due) : failed(due, failure));
+        inFlight.decrementAndGet();
+        recorder.run();
+    }
+
+    /** What became of a send, to be written with the others that ended meanwhile. */
+    private record Outcome(UUID id, String status, OffsetDateTime deliveredAt, OffsetDateTime nextAttemptAt, String error,
+            OffsetDateTime at) {
+    }
+
+    private Outcome delivered(Due due) {
         OffsetDateTime now = now();
         meters.counter("alerting.deliveries", "channel_type", due.channel().type().json(), "outcome", "delivered").increment();
-        return pool.preparedQuery("update " + schema + ".delivery set status = 'delivered', delivered_at = $2, updated_at = $2,"
-                + " next_attempt_at = null, last_error = null where id = $1").execute(Tuple.of(due.id(), now)).replaceWithVoid();
+        return new Outcome(due.id(), "delivered", now, null, null, now);
     }
 
-    private Uni<Void> failed(Due due, Throwable failure) {
+    private Outcome failed(Due due, Throwable failure) {
         OffsetDateTime now = now();
         String error = failure instanceof ChannelSender.DeliveryException ? failure.getMessage()
                 : failure.getClass().getSimpleName() + " while sending";
@@ -175,10 +186,34 @@ public class DeliveryWorker {
         meters.counter("alerting.deliveries", "channel_type", type, "outcome", last ? "failed" : "retried").increment();
         LOG.infof("delivery %s to %s, attempt %d: %s%s", due.id(), due.channelName(), due.attempts(), error,
                 last ? " (given up)" : "");
-        return pool.preparedQuery("update " + schema + ".delivery set status = $2, next_attempt_at = $3, last_error = $4,"
-                + " updated_at = $5 where id = $1")
-                .execute(Tuple.of(due.id(), last ? "failed" : "pending", last ? null : now.plus(backoff(due.attempts())), error, now))
-                .replaceWithVoid();
+        return new Outcome(due.id(), last ? "failed" : "pending", null, last ? null : now.plus(backoff(due.attempts())), error, now);
+    }
+
+    /**
+     * Writes the outcomes that ended since the last write, in one statement: a burst of sends costs
+     * a few writes, not one each. Outcomes whose write fails are kept for the next one; a send whose
+     * outcome is never written (the process died) is sent again after {@link #LOST_AFTER}.
+     */
+    private Uni<Void> recordOutcomes() {
+        List<Outcome> batch = new ArrayList<>();
+        for (Outcome outcome = outcomes.poll(); outcome != null; outcome = outcomes.poll()) {
+            batch.add(outcome);
+        }
+        if (batch.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return pool.preparedQuery("update " + schema + ".delivery d set status = o.status, delivered_at = o.delivered_at,"
+                + " next_attempt_at = o.next_attempt_at, last_error = o.error, updated_at = o.at"
+                + " from unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::timestamptz[])"
+                + " as o(id, status, delivered_at, next_attempt_at, error, at) where d.id = o.id")
+                .execute(Tuple.from(List.of(batch.stream().map(Outcome::id).toArray(UUID[]::new),
+                        batch.stream().map(Outcome::status).toArray(String[]::new),
+                        batch.stream().map(Outcome::deliveredAt).toArray(OffsetDateTime[]::new),
+                        batch.stream().map(Outcome::nextAttemptAt).toArray(OffsetDateTime[]::new),
+                        batch.stream().map(Outcome::error).toArray(String[]::new),
+                        batch.stream().map(Outcome::at).toArray(OffsetDateTime[]::new))))
+                .replaceWithVoid()
+                .onFailure().invoke(() -> outcomes.addAll(batch));
     }
 
     private Duration backoff(int attempts) {

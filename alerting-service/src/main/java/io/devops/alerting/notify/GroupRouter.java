@@ -98,8 +98,10 @@ public class GroupRouter {
         if (alertIds.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return connection.preparedQuery("update " + groups + " g set next_flush_at = " + due("g", "$2") + " from " + members
-                + " m where m.group_id = g.id and m.alert_id = any($1)")
+        return connection.preparedQuery("update " + groups + " g set next_flush_at = " + due("g", "$2")
+                // index lookups whatever the statistics say: alert by alert (lateral, unflattened), then group by id
+                + " where g.id = any(array(select m.group_id from unnest($1::uuid[]) as r(id) cross join lateral"
+                + " (select group_id from " + members + " m where m.alert_id = r.id offset 0) m))")
                 .execute(Tuple.of(alertIds.toArray(UUID[]::new), now)).replaceWithVoid();
     }
 

@@ -10,12 +10,13 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
 /**
- * Runs a task every interval on a Vert.x timer, never two runs at once (a run still going when
- * the timer fires makes that tick a no-op). The Quarkus scheduler ticks once a second at best,
+ * Runs a task every interval on a Vert.x timer, and at once when woken, never two runs at once (a
+ * wake during a run makes one more run after it). The Quarkus scheduler ticks once a second at best,
  * too coarse for a notification path that must answer within a fraction of one.
  */
 public final class Periodic {
     private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean wanted = new AtomicBoolean();
     private final Vertx vertx;
     private final Duration interval;
     private final Supplier<Uni<Void>> task;
@@ -32,7 +33,11 @@ public final class Periodic {
     }
 
     public void start() {
-        timer = vertx.setPeriodic(interval.toMillis(), ignored -> run());
+        timer = vertx.setPeriodic(interval.toMillis(), ignored -> {
+            if (!running.get()) {
+                run();
+            }
+        });
     }
 
     public void stop() {
@@ -41,14 +46,23 @@ public final class Periodic {
         }
     }
 
-    /** Runs the task now unless it is running already. */
+    /** Runs the task now; if it is running already, runs it again as soon as that run ends. */
     public void run() {
+        wanted.set(true);
         if (!running.compareAndSet(false, true)) {
             return;
         }
-        Uni.createFrom().deferred(task::get).subscribe().with(ignored -> running.set(false), failure -> {
-            running.set(false);
+        wanted.set(false);
+        Uni.createFrom().deferred(task::get).subscribe().with(ignored -> ended(), failure -> {
             log.warnf("%s failed (tried again in %s ms): %s", name, interval.toMillis(), failure.toString());
+            ended();
         });
+    }
+
+    private void ended() {
+        running.set(false);
+        if (wanted.get()) {
+            run();
+        }
     }
 }

@@ -106,8 +106,9 @@ public class SilenceEndings {
                     }
                     Uni<Void> woken = wakes.isEmpty() ? Uni.createFrom().voidItem()
                             : connection.preparedQuery("update " + schema + ".notification_group g set next_flush_at = $2,"
-                                    + " pending_note = $3 from " + schema + ".group_alert m where m.group_id = g.id"
-                                    + " and m.alert_id = any($1) and m.notified_status is null").executeBatch(wakes).replaceWithVoid();
+                                    + " pending_note = $3 where g.id = any(array(select m.group_id from unnest($1::uuid[]) as r(id)"
+                                    + " cross join lateral (select group_id from " + schema + ".group_alert m"
+                                    + " where m.alert_id = r.id and m.notified_status is null offset 0) m))").executeBatch(wakes).replaceWithVoid();
                     return woken.chain(() -> connection.preparedQuery("update " + schema + ".silence set ended_notice_at = $2"
                             + " where id = any($1)").execute(Tuple.of(ended.stream().map(Ended::id).toArray(UUID[]::new), now)))
                             .replaceWithVoid();
