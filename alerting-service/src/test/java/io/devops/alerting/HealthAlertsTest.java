@@ -3,6 +3,7 @@ package io.devops.alerting;
 import static io.devops.alerting.Alerts.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.sql.Connection;
@@ -12,12 +13,24 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
+import io.devops.alerting.source.HealthAlerts;
+import io.devops.common.events.CloudEventHeaders;
 import io.devops.common.events.HealthTransition;
 import io.devops.common.events.ServiceSnapshot;
 import io.devops.common.events.Topic;
@@ -37,6 +50,9 @@ class HealthAlertsTest {
 
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String jdbcUrl;
+
+    @Inject
+    HealthAlerts health;
 
     @Test
     void unhealthyFiresOnceRepeatsDeduplicateAndRecoveryResolves() {
@@ -86,6 +102,27 @@ class HealthAlertsTest {
     }
 
     @Test
+    void aPollIsAppliedInItsOrderAndABadRecordInItGoesToTheDeadLetterTopicAlone() {
+        String a = UUID.randomUUID().toString();
+        String b = UUID.randomUUID().toString();
+        String serviceA = "poll-a-" + a.substring(0, 8);
+        String serviceB = "poll-b-" + b.substring(0, 8);
+        // one poll: a fires, recovers and fires again (a new alert); a bad record sits among the good ones
+        List<ConsumerRecord<String, String>> records = List.of(record(0, a, transition(a, serviceA, "unhealthy")),
+                record(1, a, transition(a, serviceA, "healthy")), record(2, b, "{not json"),
+                record(3, a, transition(a, serviceA, "unhealthy")), record(4, b, transition(b, serviceB, "unhealthy")));
+        try (TopicProbe dlq = TopicProbe.open(bootstrap, Topic.MONITORING_HEALTH.deadLetterTopic())) {
+            health.consume(new ConsumerRecords<>(Map.of(new TopicPartition(Topic.MONITORING_HEALTH.topicName(), 0), records),
+                    Map.of()));
+            assertThat(dlq.await(TopicProbe.keyed(b), 1, WAIT)).singleElement()
+                    .satisfies(r -> assertThat(r.value()).isEqualTo("{not json"));
+        }
+        // written when consume returns, before the offsets move
+        api().get("/alerts?service_name=" + serviceA).then().body("status", containsInAnyOrder("resolved", "open"));
+        api().get("/alerts?service_name=" + serviceB).then().body("size()", equalTo(1)).body("[0].status", equalTo("open"));
+    }
+
+    @Test
     void aServiceRenamedWhileUnhealthyKeepsItsAlert() {
         String serviceId = UUID.randomUUID().toString();
         String before = "old-" + serviceId.substring(0, 8);
@@ -126,10 +163,26 @@ class HealthAlertsTest {
     }
 
     private String publish(String serviceId, String service, String status, String eventId) {
-        String body = "{\"service_id\": \"" + serviceId + "\", \"service_name\": \"" + service + "\", "
+        return TopicProbe.publish(bootstrap, Topic.MONITORING_HEALTH.topicName(), serviceId, HealthTransition.TYPE,
+                transition(serviceId, service, status), eventId);
+    }
+
+    private static String transition(String serviceId, String service, String status) {
+        return "{\"service_id\": \"" + serviceId + "\", \"service_name\": \"" + service + "\", "
                 + "\"previous_status\": \"healthy\", \"status\": \"" + status + "\", \"reason\": \"connection_refused\", "
                 + "\"message\": \"connection refused\", \"status_code\": 503, \"response_time_ms\": 12, \"checked_at\": \""
                 + OffsetDateTime.now(ZoneOffset.UTC) + "\"}";
-        return TopicProbe.publish(bootstrap, Topic.MONITORING_HEALTH.topicName(), serviceId, HealthTransition.TYPE, body, eventId);
+    }
+
+    /** A record as the broker hands it over, with the CloudEvent headers monitoring-service writes. */
+    private static ConsumerRecord<String, String> record(long offset, String key, String json) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_1_0.getBytes(StandardCharsets.UTF_8));
+        headers.add(CloudEventHeaders.ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        headers.add(CloudEventHeaders.TYPE, HealthTransition.TYPE.getBytes(StandardCharsets.UTF_8));
+        headers.add(CloudEventHeaders.SOURCE, "/tests".getBytes(StandardCharsets.UTF_8));
+        headers.add(CloudEventHeaders.TIME, OffsetDateTime.now(ZoneOffset.UTC).toString().getBytes(StandardCharsets.UTF_8));
+        return new ConsumerRecord<>(Topic.MONITORING_HEALTH.topicName(), 0, offset, System.currentTimeMillis(),
+                TimestampType.CREATE_TIME, -1, -1, key, json, headers, Optional.empty());
     }
 }
