@@ -6,8 +6,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,8 +41,9 @@ import io.vertx.mutiny.sqlclient.Transaction;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Publishes committed outbox rows to Kafka in id order (so events of one key keep their order),
- * with acks=all and an idempotent producer, then marks them sent. At most one relay per schema
+ * Publishes committed outbox rows to Kafka, the events of one key in id order and one at a time
+ * (so they keep their order even when a send fails), with acks=all and an idempotent producer,
+ * then marks them sent. At most one relay per schema
  * works at a time (a transaction-scoped advisory lock), so replicas never interleave. When Kafka or
  * PostgreSQL is away the relay backs off and retries the same rows; a row is marked sent only after
  * Kafka acknowledged it, so nothing committed is lost, and a crash between the acknowledgement and
@@ -198,22 +201,47 @@ public class OutboxRelay {
     }
 
     /**
-     * Sends the rows and waits for Kafka's acknowledgements. Returns the ids of the acknowledged
-     * prefix: after the first failure nothing is marked, so a retry resends in the original order.
+     * Sends the rows and waits for Kafka's acknowledgements; returns the ids of the rows Kafka
+     * acknowledged. Rows go out in waves, each holding the oldest unsent row of every key, so a
+     * key's next event is sent only once its previous one is acknowledged: when a send fails, no
+     * later event of its key has gone out, and the retry keeps each key's order. After a wave with
+     * a failure nothing more is sent.
      */
     private List<Long> publish(RowSet<Row> rows) {
-        List<Long> ids = new ArrayList<>(rows.size());
-        List<Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
+        List<Row> pending = new ArrayList<>(rows.size());
+        rows.forEach(pending::add);
+        List<Long> sent = new ArrayList<>(pending.size());
+        while (!pending.isEmpty()) {
+            List<Row> wave = new ArrayList<>();
+            List<Row> later = new ArrayList<>();
+            Set<String> keys = new HashSet<>();
+            for (Row row : pending) {
+                (keys.add(row.getString("topic") + '\u0000' + row.getString("message_key")) ? wave : later).add(row);
+            }
+            boolean failed = sendWave(wave, sent);
+            if (failed) {
+                break;
+            }
+            pending = later;
+        }
+        return sent;
+    }
+
+    /** Sends one wave and adds the acknowledged ids to {@code sent}; returns whether any send failed. */
+    private boolean sendWave(List<Row> wave, List<Long> sent) {
+        List<Long> ids = new ArrayList<>(wave.size());
+        List<Future<RecordMetadata>> acks = new ArrayList<>(wave.size());
+        boolean failed = false;
         try {
-            for (Row row : rows) {
-                ids.add(row.getLong("id"));
+            for (Row row : wave) {
                 acks.add(producer.send(toRecord(row)));
+                ids.add(row.getLong("id"));
             }
         } catch (RuntimeException e) {
-            LOG.debugf(e, "send failed after %d of %d events", acks.size(), rows.size());
+            LOG.debugf(e, "send failed after %d of %d events", acks.size(), wave.size());
+            failed = true;
         }
         producer.flush();
-        List<Long> sent = new ArrayList<>(acks.size());
         long deadline = System.nanoTime() + settings.outbox().deliveryTimeout().plusSeconds(5).toNanos();
         for (int i = 0; i < acks.size(); i++) {
             try {
@@ -221,13 +249,13 @@ public class OutboxRelay {
                 sent.add(ids.get(i));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                break;
+                return true;
             } catch (Exception e) {
                 LOG.debugf(e, "Kafka did not acknowledge outbox row %d", ids.get(i));
-                break;
+                failed = true;
             }
         }
-        return sent;
+        return failed;
     }
 
     private static ProducerRecord<String, byte[]> toRecord(Row row) {
