@@ -26,6 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.devops.alerting.Actor;
 import io.devops.common.problem.PathIds;
 import io.devops.common.problem.Problem;
 import io.devops.common.problem.QueryParams;
@@ -55,7 +56,7 @@ public class AlertResource {
     @APIResponse(responseCode = "200", description = "The unresolved alert it duplicates, fired again", content = @Content(schema = @Schema(implementation = AlertView.class)))
     @APIResponse(responseCode = "400", description = "Invalid alert", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> raise(ManualAlert alert, @Context SecurityContext security) {
-        return book.raise(alert, actor(security)).map(fired -> fired.opened()
+        return book.raise(alert, Actor.of(security)).map(fired -> fired.opened()
                 ? Response.created(URI.create("/alerts/" + fired.alert().id())).entity(fired.alert()).build()
                 : Response.ok(fired.alert()).build());
     }
@@ -100,7 +101,7 @@ public class AlertResource {
     @Operation(summary = "Acknowledge an open alert", description = "The caller is recorded as who acknowledged it; notifications for it stop.")
     @APIResponse(responseCode = "409", description = "The alert is not open", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<AlertView> acknowledge(@PathParam("id") String id, AlertNote note, @Context SecurityContext security) {
-        return book.acknowledge(PathIds.parse("alert", id), note, actor(security));
+        return book.acknowledge(PathIds.parse("alert", id), note, Actor.of(security));
     }
 
     @POST
@@ -109,13 +110,8 @@ public class AlertResource {
     @Operation(summary = "Resolve an alert by hand")
     @APIResponse(responseCode = "409", description = "The alert is resolved already", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<AlertView> resolve(@PathParam("id") String id, AlertNote note, @Context SecurityContext security) {
-        return book.resolve(PathIds.parse("alert", id), note, actor(security));
+        return book.resolve(PathIds.parse("alert", id), note, Actor.of(security));
     }
-
-    private static String actor(SecurityContext security) {
-        return security.getUserPrincipal() == null ? null : security.getUserPrincipal().getName();
-    }
-
 
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.strip();

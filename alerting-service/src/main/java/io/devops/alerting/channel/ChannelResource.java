@@ -23,6 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.devops.alerting.Actor;
 import io.devops.common.problem.PathIds;
 import io.devops.common.problem.Problem;
 import io.devops.common.security.Roles;
@@ -96,6 +97,6 @@ public class ChannelResource {
     @APIResponse(responseCode = "404", description = "No such channel", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<ChannelTestResult> test(@PathParam("id") String id, @Context SecurityContext security) {
         return book.test(PathIds.parse("channel", id),
-                security.getUserPrincipal() == null ? null : security.getUserPrincipal().getName());
+                Actor.of(security));
     }
 }

@@ -16,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.devops.alerting.Actor;
 import io.devops.common.problem.Problem;
 import io.devops.common.problem.ProblemException;
 import io.devops.common.security.Roles;
@@ -48,6 +49,6 @@ public class RoutingResource {
         if (document == null) {
             throw ProblemException.badRequest("a JSON body is required");
         }
-        return book.replace(document, security.getUserPrincipal() == null ? null : security.getUserPrincipal().getName());
+        return book.replace(document, Actor.of(security));
     }
 }

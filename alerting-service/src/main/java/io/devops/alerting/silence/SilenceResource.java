@@ -24,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.devops.alerting.Actor;
 import io.devops.common.problem.PathIds;
 import io.devops.common.problem.Problem;
 import io.devops.common.problem.QueryParams;
@@ -47,7 +48,7 @@ public class SilenceResource {
     @APIResponse(responseCode = "201", description = "The silence", content = @Content(schema = @Schema(implementation = SilenceView.class)))
     @APIResponse(responseCode = "400", description = "Invalid silence", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> create(SilenceRequest request, @Context SecurityContext security) {
-        return book.create(request, security.getUserPrincipal() == null ? null : security.getUserPrincipal().getName())
+        return book.create(request, Actor.of(security))
                 .map(view -> Response.created(URI.create("/silences/" + view.id())).entity(view).build());
     }
 
