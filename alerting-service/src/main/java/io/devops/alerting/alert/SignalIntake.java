@@ -114,6 +114,7 @@ public class SignalIntake {
                     throw new IllegalStateException(consumer + " stops with a poll unwritten", e);
                 }
                 failedRounds++;
+                meters.counter("alerting.intake.failures", "consumer", consumer).increment();
                 if (failedRounds == 1 || failedRounds % 20 == 0) {
                     LOG.warnf("%s could not write %d events (%d times), retrying: %s", consumer, decoded.size(), failedRounds,
                             e.toString());
