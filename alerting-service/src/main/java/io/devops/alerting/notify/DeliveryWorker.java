@@ -59,6 +59,8 @@ public class DeliveryWorker {
     private final Periodic recorder;
     private final AtomicBoolean claiming = new AtomicBoolean();
     private final AtomicBoolean wanted = new AtomicBoolean();
+    /** The last claim took all it could: more deliveries may be due. */
+    private final AtomicBoolean moreDue = new AtomicBoolean();
     private final Vertx vertx;
     private final Duration pollInterval;
     private long timer;
@@ -102,6 +104,7 @@ public class DeliveryWorker {
             return;
         }
         claim(free).subscribe().with(due -> {
+            moreDue.set(due.size() == free);
             try {
                 due.forEach(this::send);
             } finally {
@@ -162,8 +165,12 @@ public class DeliveryWorker {
         timing.stop(meters.timer("alerting.deliveries.duration", "channel_type", type,
                 "outcome", failure == null ? "delivered" : "failed"));
         outcomes.add(failure == null ? delivered(due) : failed(due, failure));
-        inFlight.decrementAndGet();
+        int sending = inFlight.decrementAndGet();
         recorder.run();
+        // a backlog is claimed again once half the slots are free, not at the next poll
+        if (moreDue.get() && sending <= settings.concurrency() / 2) {
+            wake();
+        }
     }
 
     /** What became of a send, to be written with the others that ended meanwhile. */
