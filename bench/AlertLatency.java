@@ -31,7 +31,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Alert latency: from a service going unhealthy to the webhook that tells of it. Runs its own
  * webhook receiver and, per phase, raises alerts for fresh services at a steady rate and then in
  * bursts, timing each from its publication to its arrival; counts alerts lost (never arrived) and
- * doubled (arrived twice).
+ * doubled (arrived twice). Two warm-up rounds at the steady rate come first, waited for and not
+ * reported.
  *   ours:         a HealthTransition on monitoring.health (Kafka) -> alerting-service -> webhook
  *   alertmanager: the same alert POSTed to Alertmanager's /api/v2/alerts (as Prometheus does, 64 per
  *                 request) -> Alertmanager -> webhook
