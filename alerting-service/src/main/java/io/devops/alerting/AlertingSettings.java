@@ -2,12 +2,14 @@ package io.devops.alerting;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 
+import io.devops.common.net.AddressGuard;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -30,6 +32,19 @@ public interface AlertingSettings {
     Notifications notifications();
 
     Delivery delivery();
+
+    Retention retention();
+
+    /** How long what is over is kept: resolved alerts with their history, and notifications with their deliveries. */
+    interface Retention {
+        /** A resolved alert is deleted this long after it resolved. */
+        @WithDefault("90d")
+        Duration resolvedAlerts();
+
+        /** A notification (and its deliveries) is deleted this long after it was made. */
+        @WithDefault("30d")
+        Duration notifications();
+    }
 
     /** Alerts raised from {@code monitoring.health}. */
     interface Health {
@@ -74,6 +89,17 @@ public interface AlertingSettings {
         @WithDefault("32")
         @Min(1)
         int connectionsPerHost();
+
+        /**
+         * Networks no channel may reach: link-local (which holds the cloud metadata endpoint
+         * 169.254.169.254) and AWS's IPv6 metadata address. A delivery to an address in one fails.
+         */
+        @WithDefault(AddressGuard.DEFAULT_BLOCKED_NETWORKS)
+        List<String> blockedNetworks();
+
+        /** Lets channels reach the blocked networks all the same, for receivers that live there. */
+        @WithDefault("false")
+        boolean allowBlockedNetworks();
 
         /** Sends under way at once, across all channels. */
         @WithDefault("256")

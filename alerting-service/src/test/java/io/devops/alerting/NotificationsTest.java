@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.startsWith;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -262,6 +263,14 @@ class NotificationsTest {
         admin().get("/channels/" + badId).then().body("secrets_set", equalTo(List.of("url")))
                 .body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("secrets")));
         api().post("/channels/" + UUID.randomUUID() + "/test").then().statusCode(404);
+    }
+
+    @Test
+    void noChannelReachesTheCloudMetadataAddress() {
+        String metadata = channel("metadata", "webhook", Map.of("url", "http://169.254.169.254/latest/meta-data/"), Map.of());
+        String id = admin().get("/channels").then().extract().path("find { it.name == '" + metadata + "' }.id");
+        api().post("/channels/" + id + "/test").then().statusCode(200).body("delivered", equalTo(false))
+                .body("error", startsWith("address 169.254.169.254 is in blocked network 169.254.0.0/16"));
     }
 
     private static String hmac(String key, String content) throws Exception {

@@ -3,6 +3,7 @@ package io.devops.monitoring;
 import java.time.Duration;
 import java.util.List;
 
+import io.devops.common.net.AddressGuard;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -62,7 +63,7 @@ public interface MonitoringSettings {
          * Networks never probed: link-local (which holds the cloud metadata endpoint 169.254.169.254) and
          * AWS's IPv6 metadata address. A target that resolves into one of them fails with {@code address_blocked}.
          */
-        @WithDefault("169.254.0.0/16,fe80::/10,fd00:ec2::254/128")
+        @WithDefault(AddressGuard.DEFAULT_BLOCKED_NETWORKS)
         List<String> blockedNetworks();
 
         /** Lets the blocked networks be probed all the same, for clusters whose services live there. */

@@ -16,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.devops.alerting.AlertingSettings;
 import io.devops.alerting.channel.ChannelType;
+import io.devops.common.net.AddressGuard;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -24,6 +25,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.mail.MailClient;
 import io.vertx.ext.mail.MailConfig;
 import io.vertx.ext.mail.MailMessage;
@@ -40,16 +42,21 @@ public class ChannelSender {
     public static final String SIGNATURE_HEADER = "X-Devops-Signature";
     public static final String TIMESTAMP_HEADER = "X-Devops-Timestamp";
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** How long a channel host's resolved address is reused. */
+    private static final Duration DNS_CACHE_TTL = Duration.ofSeconds(30);
     private static final String USER_AGENT = "devops-alerting-service";
     private static final int KEPT_ANSWER = 300;
 
     private final Vertx vertx;
     private final HttpClient http;
     private final MessageFormats formats;
+    private final AddressGuard guard;
 
     ChannelSender(Vertx vertx, MessageFormats formats, AlertingSettings settings) {
         this.vertx = vertx;
         this.formats = formats;
+        this.guard = new AddressGuard(vertx, settings.delivery().blockedNetworks(), settings.delivery().allowBlockedNetworks(),
+                DNS_CACHE_TTL);
         this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
                 .setMaxPoolSize(settings.delivery().connectionsPerHost())
                 .setConnectTimeout((int) TIMEOUT.toMillis()).setMaxRedirects(0));
@@ -95,7 +102,9 @@ public class ChannelSender {
             options.putHeader(SIGNATURE_HEADER, "sha256=" + sign(hmacKey, timestamp + "." + body));
         }
         String where = target.getHost() + ":" + port;
-        Future<Void> sent = http.request(options)
+        // to the address the guard let through, so a second DNS answer cannot point elsewhere
+        Future<Void> sent = guard.resolve(target.getHost())
+                .compose(address -> http.request(options.setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))))
                 .compose(request -> request.send(Buffer.buffer(body, "UTF-8")))
                 .compose(response -> response.body().compose(answer -> {
                     if (response.statusCode() >= 200 && response.statusCode() < 300) {
@@ -128,12 +137,17 @@ public class ChannelSender {
                 .setSubject(message.subject()).setText(formats.emailText(message)).setHtml(formats.emailHtml(message));
         MailClient client = MailClient.create(vertx, config);
         String where = config.getHostname() + ":" + port;
-        return Uni.createFrom().completionStage(client.sendMail(mail).<Void>mapEmpty().toCompletionStage())
+        // the mail client resolves the name itself: the guard checks it first
+        return Uni.createFrom().completionStage(guard.resolve(config.getHostname())
+                .compose(address -> client.sendMail(mail)).<Void>mapEmpty().toCompletionStage())
                 .onFailure().transform(failure -> new DeliveryException(describe(failure) + " (SMTP " + where + ")"))
                 .onTermination().call(() -> Uni.createFrom().completionStage(client.close().toCompletionStage()));
     }
 
     private static String describe(Throwable failure) {
+        if (failure instanceof AddressGuard.BlockedAddressException) {
+            return failure.getMessage();
+        }
         String message = failure.getMessage();
         return failure.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
     }

@@ -25,6 +25,7 @@ import jakarta.inject.Inject;
 
 import io.devops.common.events.HealthCheckSpec;
 import io.devops.common.events.HealthStatus;
+import io.devops.common.net.AddressGuard;
 import io.devops.monitoring.MonitoringSettings;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

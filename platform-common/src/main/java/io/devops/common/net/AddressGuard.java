@@ -1,4 +1,4 @@
-package io.devops.monitoring.probe;
+package io.devops.common.net;
 
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -12,12 +12,16 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 /**
- * Resolves a target's host name off the event loop, with a short cache, and refuses addresses in
- * the blocked networks (link-local, which holds the cloud metadata endpoint 169.254.169.254, and
- * AWS's IPv6 metadata address) unless configuration allows them. The checker then connects to the
- * address resolved here, so a second DNS answer cannot slip a blocked address in between.
+ * Resolves a host name off the event loop, with a short cache, and refuses addresses in the
+ * blocked networks (link-local, which holds the cloud metadata endpoint 169.254.169.254, and AWS's
+ * IPv6 metadata address) unless configuration allows them. The caller then connects to the address
+ * resolved here, so a second DNS answer cannot slip a blocked address in between. The health
+ * checker guards its probes with it, alerting its webhooks: both reach addresses users typed in.
  */
-final class AddressGuard {
+public final class AddressGuard {
+    /** The networks blocked unless configuration says otherwise. */
+    public static final String DEFAULT_BLOCKED_NETWORKS = "169.254.0.0/16,fe80::/10,fd00:ec2::254/128";
+
     /** A failed lookup is remembered briefly, so a dead name costs one lookup per few seconds, not one per check. */
     private static final Duration FAILURE_TTL = Duration.ofSeconds(5);
 
@@ -27,7 +31,7 @@ final class AddressGuard {
     private final long ttlNanos;
     private final Map<String, Lookup> cache = new ConcurrentHashMap<>();
 
-    AddressGuard(Vertx vertx, List<String> blockedNetworks, boolean allowBlocked, Duration ttl) {
+    public AddressGuard(Vertx vertx, List<String> blockedNetworks, boolean allowBlocked, Duration ttl) {
         this.vertx = vertx;
         this.blocked = blockedNetworks.stream().map(Network::parse).toList();
         this.allowBlocked = allowBlocked;
@@ -35,14 +39,14 @@ final class AddressGuard {
     }
 
     /** Thrown (as the future's failure) when a target resolves into a blocked network. */
-    static final class BlockedAddressException extends Exception {
+    public static final class BlockedAddressException extends Exception {
         BlockedAddressException(String message) {
             super(message, null, false, false);
         }
     }
 
     /** The address to connect to; fails with {@link UnknownHostException} or {@link BlockedAddressException}. */
-    Future<InetAddress> resolve(String host) {
+    public Future<InetAddress> resolve(String host) {
         Lookup cached = cache.get(host);
         if (cached != null && cached.expiresAt - System.nanoTime() > 0) {
             return cached.result;
@@ -62,7 +66,7 @@ final class AddressGuard {
                     if (network.contains(address)) {
                         return Future.failedFuture(new BlockedAddressException(
                                 "address " + address.getHostAddress() + " is in blocked network " + network
-                                        + " (cloud metadata and link-local addresses are never probed)"));
+                                        + " (cloud metadata and link-local addresses are never reached)"));
                     }
                 }
             }
