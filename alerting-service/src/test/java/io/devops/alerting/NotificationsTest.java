@@ -153,7 +153,8 @@ class NotificationsTest {
         String hook = RECEIVERS.webhook("/hooks/inhibit/" + theCase);
         route(theCase, Map.of("channels", List.of(hook), "group_by", List.of("alertname"), "group_wait", "0s",
                 "group_interval", "200ms"),
-                List.of(Map.of("source_matchers", List.of("severity=\"critical\""), "target_matchers", List.of("severity=\"warning\""),
+                List.of(Map.of("source_matchers", List.of("severity=\"critical\"", "case=\"" + theCase + "\""),
+                        "target_matchers", List.of("severity=\"warning\""),
                         "equal", List.of("cluster"))));
         Map<String, Object> critical = manual("NodeDown", "critical");
         critical.put("labels", Map.of("case", theCase, "cluster", "eu-1"));

@@ -196,17 +196,7 @@ public class GroupFlusher {
                 });
         return Uni.combine().all().unis(members, silences, tree, channels).asTuple().chain(loaded -> {
             RoutingTree routingTree = loaded.getItem3();
-            Uni<List<Source>> sources = routingTree.inhibitions().isEmpty() ? Uni.createFrom().item(List.of())
-                    : connection.preparedQuery("select fingerprint, labels::text, severity, source from " + schema
-                            + ".alert where status <> $1").execute(Tuple.of(AlertBook.RESOLVED)).map(rows -> {
-                                List<Source> unresolved = new ArrayList<>();
-                                for (Row row : rows) {
-                                    unresolved.add(new Source(row.getString(0), RoutingTree.routingLabels(
-                                            json.read(row.getString(1), LABELS), row.getString(2), row.getString(3))));
-                                }
-                                return unresolved;
-                            });
-            return sources.chain(unresolved -> {
+            return inhibitionSources(connection, routingTree).chain(unresolved -> {
                 Plan plan = new Plan();
                 for (Group group : groups) {
                     decide(group, loaded.getItem1().getOrDefault(group.id(), List.of()), loaded.getItem2(), routingTree,
@@ -325,6 +315,57 @@ public class GroupFlusher {
         return new AlertSummary(member.alertId(), member.title(), member.message(), member.severity(), member.serviceName(),
                 member.status(), member.labels(), member.annotations(), member.startsAt(), member.endsAt(),
                 member.acknowledgedBy(), links.of(member.alertId(), member.labels()));
+    }
+
+    /**
+     * The unresolved alerts that may mute others: those matching some inhibition rule's source. The
+     * rules' equality matchers are asked of the database (most rules have one, such as
+     * {@code severity="critical"}), so a flush does not read every open alert; the rules are applied
+     * in full to what comes back.
+     */
+    private Uni<List<Source>> inhibitionSources(SqlConnection connection, RoutingTree tree) {
+        if (tree.inhibitions().isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        List<Object> params = new ArrayList<>(List.of(AlertBook.RESOLVED));
+        List<String> rules = new ArrayList<>();
+        for (RoutingTree.Inhibition rule : tree.inhibitions()) {
+            List<String> conditions = new ArrayList<>();
+            for (LabelMatcher matcher : rule.source()) {
+                if (matcher.operator() != LabelMatcher.Operator.EQUAL) {
+                    continue;
+                }
+                if (matcher.name().equals("severity")) {
+                    params.add(matcher.value());
+                    conditions.add("severity = $" + params.size());
+                } else if (matcher.name().equals("source")) {
+                    params.add(matcher.value());
+                    conditions.add("coalesce(labels->>'source', source) = $" + params.size());
+                } else if (matcher.value().isEmpty()) {
+                    params.add(matcher.name());
+                    conditions.add("coalesce(labels->>$" + params.size() + ", '') = ''");
+                } else {
+                    params.add(json.write(Map.of(matcher.name(), matcher.value())));
+                    conditions.add("labels @> cast($" + params.size() + "::text as jsonb)");
+                }
+            }
+            if (conditions.isEmpty()) {
+                // a rule any alert may be the source of: every unresolved alert is a candidate
+                rules = null;
+                break;
+            }
+            rules.add("(" + String.join(" and ", conditions) + ")");
+        }
+        String where = rules == null ? "status <> $1" : "status <> $1 and (" + String.join(" or ", rules) + ")";
+        return connection.preparedQuery("select fingerprint, labels::text, severity, source from " + schema + ".alert where "
+                + where).execute(Tuple.from(rules == null ? List.of(AlertBook.RESOLVED) : params)).map(rows -> {
+                    List<Source> unresolved = new ArrayList<>();
+                    for (Row row : rows) {
+                        unresolved.add(new Source(row.getString(0), RoutingTree.routingLabels(
+                                json.read(row.getString(1), LABELS), row.getString(2), row.getString(3))));
+                    }
+                    return unresolved;
+                });
     }
 
     private static boolean silenced(Map<String, String> labels, List<Silence> silences, OffsetDateTime now) {
