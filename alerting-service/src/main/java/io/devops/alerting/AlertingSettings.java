@@ -27,6 +27,12 @@ public interface AlertingSettings {
      */
     Optional<Path> configFile();
 
+    /**
+     * The key channel secrets are sealed with (AES-256-GCM): 32 random bytes, base64
+     * ({@code openssl rand -base64 32}). Without it they are stored unencrypted.
+     */
+    Optional<String> secretsKey();
+
     Health health();
 
     Notifications notifications();

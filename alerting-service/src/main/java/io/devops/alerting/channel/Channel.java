@@ -12,7 +12,7 @@ import org.hibernate.annotations.ColumnTransformer;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
-/** A row of the channel table; settings and secrets are JSON objects (jsonb), cast as the alert's columns are. */
+/** A row of the channel table; settings are a JSON object (jsonb, cast as the alert's columns are), secrets sealed text. */
 @Entity
 @Table(name = "channel")
 public class Channel extends PanacheEntityBase {
@@ -30,8 +30,8 @@ public class Channel extends PanacheEntityBase {
     @ColumnTransformer(read = "settings::text", write = "?::text::jsonb")
     public String settings;
 
-    @Column(nullable = false, columnDefinition = "jsonb")
-    @ColumnTransformer(read = "secrets::text", write = "?::text::jsonb")
+    /** Sealed by {@link SecretBox}: only it reads them. */
+    @Column(nullable = false)
     public String secrets;
 
     @Column(name = "created_at", nullable = false)

@@ -34,12 +34,14 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class ChannelBook {
     private final JsonColumns json;
+    private final SecretBox box;
     private final RoutingBook routing;
     private final ChannelSender sender;
     private final String schema;
 
-    ChannelBook(JsonColumns json, RoutingBook routing, ChannelSender sender, PlatformSettings settings) {
+    ChannelBook(JsonColumns json, RoutingBook routing, ChannelSender sender, PlatformSettings settings, SecretBox box) {
         this.json = json;
+        this.box = box;
         this.routing = routing;
         this.sender = sender;
         this.schema = settings.schema();
@@ -67,7 +69,7 @@ public class ChannelBook {
                 apply(channel, request, Map.of());
                 return channel.<Channel>persist().map(this::view);
             }
-            Map<String, String> kept = found.type.equals(request.type()) ? json.read(found.secrets, LABELS) : Map.of();
+            Map<String, String> kept = found.type.equals(request.type()) ? json.read(box.open(found.secrets), LABELS) : Map.of();
             apply(found, request, kept);
             return Uni.createFrom().item(view(found));
         });
@@ -93,7 +95,7 @@ public class ChannelBook {
         return Channel.<Channel>findById(id).chain(found -> {
             Channel channel = require(found, id);
             String oldName = channel.name;
-            Map<String, String> kept = channel.type.equals(request.type()) ? json.read(channel.secrets, LABELS) : Map.of();
+            Map<String, String> kept = channel.type.equals(request.type()) ? json.read(box.open(channel.secrets), LABELS) : Map.of();
             apply(channel, request, kept);
             Uni<Void> renamed = oldName.equals(request.name()) ? Uni.createFrom().voidItem()
                     : unusedName(request.name(), id).chain(() -> notRouted(oldName, "renamed"));
@@ -125,7 +127,7 @@ public class ChannelBook {
                     "A test message sent by " + (actor == null ? "someone" : actor) + " to check the channel " + channel.name + ".",
                     now);
             ChannelTarget target = new ChannelTarget(channel.id, channel.name, ChannelType.of(channel.type),
-                    json.read(channel.settings, OBJECT), json.read(channel.secrets, OBJECT));
+                    json.read(channel.settings, OBJECT), json.read(box.open(channel.secrets), OBJECT));
             long started = System.nanoTime();
             return sender.send(target, message).map(ignored -> (String) null)
                     .onFailure().recoverWithItem(failure -> failure instanceof ChannelSender.DeliveryException
@@ -166,7 +168,7 @@ public class ChannelBook {
         channel.name = request.name();
         channel.type = type.json();
         channel.settings = json.write(settings);
-        channel.secrets = json.write(secrets);
+        channel.secrets = box.seal(json.write(secrets));
         channel.updatedAt = now();
     }
 
@@ -192,7 +194,7 @@ public class ChannelBook {
 
     private ChannelView view(Channel channel) {
         return new ChannelView(channel.id, channel.name, channel.type, json.read(channel.settings, OBJECT),
-                List.copyOf(new TreeSet<>(json.read(channel.secrets, OBJECT).keySet())), channel.createdAt, channel.updatedAt);
+                List.copyOf(new TreeSet<>(json.read(box.open(channel.secrets), OBJECT).keySet())), channel.createdAt, channel.updatedAt);
     }
 
     private static Channel require(Channel channel, UUID id) {

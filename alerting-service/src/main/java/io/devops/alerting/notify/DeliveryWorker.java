@@ -24,6 +24,7 @@ import org.jboss.logging.Logger;
 import io.devops.alerting.JsonColumns;
 import io.devops.alerting.AlertingSettings;
 import io.devops.alerting.channel.ChannelType;
+import io.devops.alerting.channel.SecretBox;
 import io.devops.common.PlatformSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -50,6 +51,7 @@ public class DeliveryWorker {
 
     private final Pool pool;
     private final JsonColumns json;
+    private final SecretBox box;
     private final ChannelSender sender;
     private final MeterRegistry meters;
     private final AlertingSettings.Delivery settings;
@@ -66,7 +68,8 @@ public class DeliveryWorker {
     private long timer;
 
     DeliveryWorker(Pool pool, JsonColumns json, ChannelSender sender, MeterRegistry meters, AlertingSettings settings,
-            PlatformSettings platform, Vertx vertx) {
+            PlatformSettings platform, Vertx vertx, SecretBox box) {
+        this.box = box;
         this.vertx = vertx;
         this.pollInterval = settings.notifications().pollInterval();
         this.pool = pool;
@@ -136,14 +139,14 @@ public class DeliveryWorker {
                             .toArray(UUID[]::new);
                     return connection.preparedQuery("select id, payload::text from " + schema + ".notification where id = any($1)")
                             .execute(Tuple.of(notifications)).chain(payloads -> connection.preparedQuery("select id, name, type,"
-                                    + " settings::text, secrets::text from " + schema + ".channel where id = any($1)")
+                                    + " settings::text, secrets from " + schema + ".channel where id = any($1)")
                                     .execute(Tuple.of(channels)).map(targets -> {
                                         Map<UUID, NotificationMessage> messages = new HashMap<>();
                                         payloads.forEach(row -> messages.put(row.getUUID(0), json.read(row.getString(1), NotificationMessage.class)));
                                         Map<UUID, ChannelTarget> byId = new HashMap<>();
                                         targets.forEach(row -> byId.put(row.getUUID(0), new ChannelTarget(row.getUUID(0),
                                                 row.getString(1), ChannelType.of(row.getString(2)), json.read(row.getString(3), OBJECT),
-                                                json.read(row.getString(4), OBJECT))));
+                                                json.read(box.open(row.getString(4)), OBJECT))));
                                         return rows.stream().map(row -> new Due(row.getUUID(0), row.getInteger(1),
                                                 row.getString(2), row.getUUID(3) == null ? null : byId.get(row.getUUID(3)),
                                                 messages.get(row.getUUID(4)))).toList();
