@@ -4,6 +4,7 @@ import static io.devops.alerting.Alerts.api;
 import static io.devops.alerting.Receivers.admin;
 import static io.devops.alerting.Receivers.channel;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.sql.Connection;
@@ -11,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.OffsetDateTime;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -80,6 +82,31 @@ class SecretsAtRestTest {
         admin().get("/channels/" + id).then().statusCode(200).body("secrets_set", equalTo(List.of("url")));
         api().post("/channels/" + id + "/test").then().statusCode(200).body("delivered", equalTo(true));
         assertThat(RECEIVERS.received("/hooks/legacy/" + theCase)).hasSize(1);
+    }
+
+    @Test
+    void aChannelWhoseSecretsCannotBeOpenedFailsAloneAndTakesNewOnes() throws Exception {
+        String theCase = UUID.randomUUID().toString();
+        UUID id = UUID.randomUUID();
+        String name = "rekeyed-" + theCase.substring(0, 8);
+        try (Connection db = DriverManager.getConnection(jdbcUrl, "alerting", "alerting");
+                PreparedStatement insert = db.prepareStatement("insert into alerting.channel (id, name, type, settings, secrets,"
+                        + " created_at, updated_at) values (?, ?, 'discord', '{}', ?, now(), now())")) {
+            insert.setObject(1, id);
+            insert.setString(2, name);
+            // sealed under a key this service does not have
+            insert.setString(3, "v1:" + Base64.getEncoder().encodeToString(new byte[64]));
+            insert.executeUpdate();
+        }
+        admin().get("/channels/" + id).then().statusCode(200).body("secrets_set", equalTo(List.of()));
+        api().post("/channels/" + id + "/test").then().statusCode(200).body("delivered", equalTo(false))
+                .body("error", containsString("cannot be opened"));
+
+        admin().body(Map.of("name", name, "type", "discord", "settings", Map.of(),
+                "secrets", Map.of("url", RECEIVERS.url("/hooks/rekeyed/" + theCase)))).put("/channels/" + id)
+                .then().statusCode(200).body("secrets_set", equalTo(List.of("url")));
+        api().post("/channels/" + id + "/test").then().statusCode(200).body("delivered", equalTo(true));
+        assertThat(RECEIVERS.received("/hooks/rekeyed/" + theCase)).hasSize(1);
     }
 
     private static String secrets(Connection db, UUID id) throws Exception {

@@ -69,7 +69,7 @@ public class ChannelBook {
                 apply(channel, request, Map.of());
                 return channel.<Channel>persist().map(this::view);
             }
-            Map<String, String> kept = found.type.equals(request.type()) ? json.read(box.open(found.secrets), LABELS) : Map.of();
+            Map<String, String> kept = found.type.equals(request.type()) ? kept(found) : Map.of();
             apply(found, request, kept);
             return Uni.createFrom().item(view(found));
         });
@@ -95,7 +95,7 @@ public class ChannelBook {
         return Channel.<Channel>findById(id).chain(found -> {
             Channel channel = require(found, id);
             String oldName = channel.name;
-            Map<String, String> kept = channel.type.equals(request.type()) ? json.read(box.open(channel.secrets), LABELS) : Map.of();
+            Map<String, String> kept = channel.type.equals(request.type()) ? kept(channel) : Map.of();
             apply(channel, request, kept);
             Uni<Void> renamed = oldName.equals(request.name()) ? Uni.createFrom().voidItem()
                     : unusedName(request.name(), id).chain(() -> notRouted(oldName, "renamed"));
@@ -127,7 +127,7 @@ public class ChannelBook {
                     "A test message sent by " + (actor == null ? "someone" : actor) + " to check the channel " + channel.name + ".",
                     now);
             ChannelTarget target = new ChannelTarget(channel.id, channel.name, ChannelType.of(channel.type),
-                    json.read(channel.settings, OBJECT), json.read(box.open(channel.secrets), OBJECT));
+                    json.read(channel.settings, OBJECT), secrets(channel));
             long started = System.nanoTime();
             return sender.send(target, message).map(ignored -> (String) null)
                     .onFailure().recoverWithItem(failure -> failure instanceof ChannelSender.DeliveryException
@@ -192,9 +192,21 @@ public class ChannelBook {
         });
     }
 
+    /** The secrets an update keeps; none when they cannot be opened (they are then given anew). */
+    private Map<String, String> kept(Channel channel) {
+        String opened = box.openOrNull(channel.secrets);
+        return opened == null ? Map.of() : json.read(opened, LABELS);
+    }
+
+    /** The channel's secrets; null when they cannot be opened with the key this service has. */
+    private Map<String, Object> secrets(Channel channel) {
+        String opened = box.openOrNull(channel.secrets);
+        return opened == null ? null : json.read(opened, OBJECT);
+    }
+
     private ChannelView view(Channel channel) {
         return new ChannelView(channel.id, channel.name, channel.type, json.read(channel.settings, OBJECT),
-                List.copyOf(new TreeSet<>(json.read(box.open(channel.secrets), OBJECT).keySet())), channel.createdAt, channel.updatedAt);
+                secrets(channel) == null ? List.of() : List.copyOf(new TreeSet<>(secrets(channel).keySet())), channel.createdAt, channel.updatedAt);
     }
 
     private static Channel require(Channel channel, UUID id) {

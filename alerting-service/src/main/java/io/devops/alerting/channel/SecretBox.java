@@ -112,6 +112,18 @@ public class SecretBox {
         }
     }
 
+    /**
+     * The secrets' JSON, or null when they cannot be opened (sealed under another key, or no key
+     * set): the channel then fails its own deliveries and no other's.
+     */
+    public String openOrNull(String stored) {
+        try {
+            return open(stored);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     /** Seals the secrets stored in plain JSON (before a key was set); returns how many channels it sealed. */
     public int sealPlain() {
         int sealed = 0;

@@ -75,6 +75,10 @@ public class ChannelSender {
     }
 
     public Uni<Void> send(ChannelTarget channel, NotificationMessage message) {
+        if (channel.secrets() == null) {
+            return Uni.createFrom().failure(new DeliveryException(
+                    "the channel's secrets cannot be opened with alerting.secrets-key (sealed under another key?)"));
+        }
         return switch (channel.type()) {
             case SLACK -> post(text(channel.secrets(), "url"), formats.slack(message, channel.settings()), null);
             case DISCORD -> post(text(channel.secrets(), "url"), formats.discord(message, channel.settings()), null);

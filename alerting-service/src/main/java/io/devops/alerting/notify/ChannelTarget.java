@@ -5,7 +5,7 @@ import java.util.UUID;
 
 import io.devops.alerting.channel.ChannelType;
 
-/** A channel as a delivery needs it, secrets included; never logged or shown. */
+/** A channel as a delivery needs it, secrets included (null when they cannot be opened); never logged or shown. */
 public record ChannelTarget(UUID id, String name, ChannelType type, Map<String, Object> settings, Map<String, Object> secrets) {
 
     @Override

@@ -146,12 +146,17 @@ public class DeliveryWorker {
                                         Map<UUID, ChannelTarget> byId = new HashMap<>();
                                         targets.forEach(row -> byId.put(row.getUUID(0), new ChannelTarget(row.getUUID(0),
                                                 row.getString(1), ChannelType.of(row.getString(2)), json.read(row.getString(3), OBJECT),
-                                                json.read(box.open(row.getString(4)), OBJECT))));
+                                                secrets(row.getString(4)))));
                                         return rows.stream().map(row -> new Due(row.getUUID(0), row.getInteger(1),
                                                 row.getString(2), row.getUUID(3) == null ? null : byId.get(row.getUUID(3)),
                                                 messages.get(row.getUUID(4)))).toList();
                                     }));
                 }));
+    }
+
+    private Map<String, Object> secrets(String stored) {
+        String opened = box.openOrNull(stored);
+        return opened == null ? null : json.read(opened, OBJECT);
     }
 
     private void send(Due due) {
