@@ -31,8 +31,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Alert latency: from a service going unhealthy to the webhook that tells of it. Runs its own
  * webhook receiver and, per phase, raises alerts for fresh services at a steady rate and then in
  * bursts, timing each from its publication to its arrival; counts alerts lost (never arrived) and
- * doubled (arrived twice). Two warm-up rounds at the steady rate come first, waited for and not
- * reported.
+ * doubled (arrived twice). A warm-up comes first, waited for and not reported: two rounds at the
+ * steady rate and one burst.
  *   ours:         a HealthTransition on monitoring.health (Kafka) -> alerting-service -> webhook
  *   alertmanager: the same alert POSTed to Alertmanager's /api/v2/alerts (as Prometheus does, 64 per
  *                 request) -> Alertmanager -> webhook
@@ -56,19 +56,15 @@ public class AlertLatency {
         HttpServer receiver = receiver(port);
         Sender sender = mode.equals("ours") ? new KafkaSender(target) : new AlertmanagerSender(target);
         try {
-            // Warm-up, not reported, twice: the consumers have their partitions (a group rebalances as its
-            // members join), the JIT has compiled the path.
+            // Warm-up, not reported: two steady rounds (the consumers have their partitions; a group
+            // rebalances as its members join), then one burst (the JIT has compiled the burst path).
             for (int round = 0; round < 2; round++) {
                 awaitArrival(steady(sender, rate, Math.max(2, 200 / rate)));
             }
+            awaitArrival(burst(sender, burst));
             report("steady-" + rate + "/s", steady(sender, rate, seconds));
             for (int b = 0; b < bursts; b++) {
-                List<String> ids = new ArrayList<>();
-                for (int i = 0; i < burst; i++) {
-                    ids.add(UUID.randomUUID().toString());
-                }
-                sender.send(ids);
-                report("burst-" + burst + "#" + (b + 1), ids);
+                report("burst-" + burst + "#" + (b + 1), burst(sender, burst));
             }
         } finally {
             sender.close();
@@ -91,6 +87,16 @@ public class AlertLatency {
             ids.add(id);
             sender.send(List.of(id));
         }
+        return ids;
+    }
+
+    /** Raises alerts for {@code size} fresh services at once; returns their ids. */
+    private static List<String> burst(Sender sender, int size) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            ids.add(UUID.randomUUID().toString());
+        }
+        sender.send(ids);
         return ids;
     }
 
