@@ -181,6 +181,7 @@ public class AlertLatency {
     /** As monitoring-service does: a HealthTransition CloudEvent keyed by the service id. */
     static final class KafkaSender implements Sender {
         private final KafkaProducer<String, byte[]> producer;
+        private final List<String> raised = new ArrayList<>();
 
         KafkaSender(String bootstrap) {
             Properties config = new Properties();
@@ -195,29 +196,36 @@ public class AlertLatency {
         @Override
         public void send(List<String> serviceIds) {
             for (String id : serviceIds) {
-                String now = Instant.now().atOffset(ZoneOffset.UTC).toString();
-                String body = "{\"service_id\":\"" + id + "\",\"service_name\":\"bench-" + id.substring(0, 8)
-                        + "\",\"previous_status\":\"healthy\",\"status\":\"unhealthy\",\"reason\":\"connection_refused\","
-                        + "\"message\":\"connection refused\",\"status_code\":null,\"response_time_ms\":3,\"checked_at\":\"" + now + "\"}";
-                ProducerRecord<String, byte[]> record = new ProducerRecord<>("monitoring.health", id, body.getBytes(StandardCharsets.UTF_8));
-                header(record, "ce_specversion", "1.0");
-                header(record, "ce_id", UUID.randomUUID().toString());
-                header(record, "ce_type", "io.devops.monitoring.health.transition");
-                header(record, "ce_source", "/bench");
-                header(record, "ce_time", now);
-                header(record, "content-type", "application/json");
                 PUBLISHED.put(id, System.nanoTime());
-                producer.send(record);
+                publish(id, "healthy", "unhealthy");
+                raised.add(id);
             }
             producer.flush();
+        }
+
+        private void publish(String id, String from, String to) {
+            String now = Instant.now().atOffset(ZoneOffset.UTC).toString();
+            String body = "{\"service_id\":\"" + id + "\",\"service_name\":\"bench-" + id.substring(0, 8)
+                    + "\",\"previous_status\":\"" + from + "\",\"status\":\"" + to + "\",\"reason\":\"connection_refused\","
+                    + "\"message\":\"connection refused\",\"status_code\":null,\"response_time_ms\":3,\"checked_at\":\"" + now + "\"}";
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>("monitoring.health", id, body.getBytes(StandardCharsets.UTF_8));
+            header(record, "ce_specversion", "1.0");
+            header(record, "ce_id", UUID.randomUUID().toString());
+            header(record, "ce_type", "io.devops.monitoring.health.transition");
+            header(record, "ce_source", "/bench");
+            header(record, "ce_time", now);
+            header(record, "content-type", "application/json");
+            producer.send(record);
         }
 
         private static void header(ProducerRecord<String, byte[]> record, String name, String value) {
             record.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
         }
 
+        /** The bench's services recover, so the run leaves no alert open behind it. */
         @Override
         public void close() {
+            raised.forEach(id -> publish(id, "unhealthy", "healthy"));
             producer.close();
         }
     }

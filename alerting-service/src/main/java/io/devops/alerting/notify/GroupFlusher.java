@@ -29,6 +29,7 @@ import io.devops.alerting.routing.RoutingTree;
 import io.devops.common.PlatformSettings;
 import io.devops.common.time.Durations;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -133,6 +134,7 @@ public class GroupFlusher {
 
     Uni<Integer> flushBatch() {
         OffsetDateTime now = now();
+        Timer.Sample timing = Timer.start(meters);
         return pool.withTransaction(connection -> connection.preparedQuery("select id, group_labels::text, route::text,"
                 + " last_flush_at, last_notified_at, pending_note from " + schema + ".notification_group"
                 + " where next_flush_at <= $1 order by next_flush_at limit $2 for update skip locked")
@@ -149,6 +151,10 @@ public class GroupFlusher {
                     return flush(connection, groups, now).map(sent -> new int[] { groups.size(), sent });
                 }))
                 .invoke(result -> {
+                    if (result[0] > 0) {
+                        timing.stop(meters.timer("alerting.flush"));
+                        meters.summary("alerting.flush.groups").record(result[0]);
+                    }
                     if (result[1] > 0) {
                         deliveries.wake();
                     }
