@@ -1,8 +1,8 @@
 package io.devops.alerting.channel;
 
-import static io.devops.common.time.Timestamps.now;
 import static io.devops.alerting.JsonColumns.LABELS;
 import static io.devops.alerting.JsonColumns.OBJECT;
+import static io.devops.common.time.Timestamps.now;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -205,8 +205,9 @@ public class ChannelBook {
     }
 
     private ChannelView view(Channel channel) {
+        Map<String, Object> secrets = secrets(channel);
         return new ChannelView(channel.id, channel.name, channel.type, json.read(channel.settings, OBJECT),
-                secrets(channel) == null ? List.of() : List.copyOf(new TreeSet<>(secrets(channel).keySet())), channel.createdAt, channel.updatedAt);
+                secrets == null ? List.of() : List.copyOf(new TreeSet<>(secrets.keySet())), channel.createdAt, channel.updatedAt);
     }
 
     private static Channel require(Channel channel, UUID id) {

@@ -1,7 +1,7 @@
 package io.devops.alerting.notify;
 
-import static io.devops.common.time.Timestamps.now;
 import static io.devops.alerting.JsonColumns.OBJECT;
+import static io.devops.common.time.Timestamps.now;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;

@@ -1,8 +1,8 @@
 package io.devops.alerting.notify;
 
-import static io.devops.common.time.Timestamps.now;
 import static io.devops.alerting.JsonColumns.LABELS;
 import static io.devops.alerting.JsonColumns.STRINGS;
+import static io.devops.common.time.Timestamps.now;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;

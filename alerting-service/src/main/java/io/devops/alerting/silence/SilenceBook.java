@@ -1,7 +1,7 @@
 package io.devops.alerting.silence;
 
-import static io.devops.common.time.Timestamps.now;
 import static io.devops.alerting.JsonColumns.STRINGS;
+import static io.devops.common.time.Timestamps.now;
 
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;

@@ -1,11 +1,10 @@
 package io.devops.alerting.threshold;
 
-import static io.devops.common.time.Timestamps.now;
 import static io.devops.alerting.JsonColumns.LABELS;
 import static io.devops.alerting.JsonColumns.STRINGS;
+import static io.devops.common.time.Timestamps.now;
 
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
