@@ -15,7 +15,6 @@ import io.devops.alerting.alert.SignalIntake;
 import io.devops.common.events.DeploymentEvent;
 import io.devops.common.events.EventCodec;
 import io.devops.common.events.IncomingEvent;
-import io.devops.common.events.MalformedEventException;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 
@@ -50,14 +49,7 @@ public class DeploymentAlerts {
     }
 
     private DeploymentEvent decode(IncomingEvent event) {
-        if (!DeploymentEvent.TYPE.equals(event.type())) {
-            throw new MalformedEventException("unexpected event type " + event.type());
-        }
-        DeploymentEvent deployment = codec.decode(event, DeploymentEvent.class);
-        if (deployment.serviceId() == null || deployment.status() == null) {
-            throw new MalformedEventException("event " + event.id() + " lacks service_id or status");
-        }
-        return deployment;
+        return codec.decode(event, DeploymentEvent.CONTRACT);
     }
 
     private static List<AlertSignal> signals(DeploymentEvent deployment) {

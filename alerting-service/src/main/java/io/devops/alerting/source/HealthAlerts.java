@@ -20,7 +20,6 @@ import io.devops.common.events.EventCodec;
 import io.devops.common.events.HealthStatus;
 import io.devops.common.events.HealthTransition;
 import io.devops.common.events.IncomingEvent;
-import io.devops.common.events.MalformedEventException;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -56,14 +55,7 @@ public class HealthAlerts {
     }
 
     private HealthTransition decode(IncomingEvent event) {
-        if (!HealthTransition.TYPE.equals(event.type())) {
-            throw new MalformedEventException("unexpected event type " + event.type());
-        }
-        HealthTransition transition = codec.decode(event, HealthTransition.class);
-        if (transition.serviceId() == null || transition.status() == null) {
-            throw new MalformedEventException("event " + event.id() + " lacks service_id or status");
-        }
-        return transition;
+        return codec.decode(event, HealthTransition.CONTRACT);
     }
 
     private Uni<List<AlertSignal>> signals(SqlConnection connection, List<HealthTransition> transitions) {

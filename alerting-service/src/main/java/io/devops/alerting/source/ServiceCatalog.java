@@ -62,10 +62,7 @@ public class ServiceCatalog {
             return Panache.getSession().chain(session -> session.createNativeQuery("delete from " + table + " where id = :id")
                     .setParameter("id", id).executeUpdate()).replaceWithVoid();
         }
-        ServiceSnapshot snapshot = codec.decode(IncomingEvent.from(record), ServiceSnapshot.class);
-        if (snapshot.name() == null) {
-            throw new MalformedEventException("the snapshot of service " + id + " has no name");
-        }
+        ServiceSnapshot snapshot = codec.decode(IncomingEvent.from(record), ServiceSnapshot.CONTRACT);
         return Panache.getSession().chain(session -> session.createNativeQuery("insert into " + table
                 + " (id, name, tags, revision, updated_at) values (:id, :name, cast(cast(:tags as text) as jsonb), :revision, :at)"
                 + " on conflict (id) do update set name = excluded.name, tags = excluded.tags, revision = excluded.revision,"

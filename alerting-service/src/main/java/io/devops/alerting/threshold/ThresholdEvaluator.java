@@ -25,7 +25,6 @@ import io.devops.alerting.routing.LabelMatcher;
 import io.devops.common.PlatformSettings;
 import io.devops.common.events.EventCodec;
 import io.devops.common.events.IncomingEvent;
-import io.devops.common.events.MalformedEventException;
 import io.devops.common.events.MetricBatch;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
@@ -91,14 +90,7 @@ public class ThresholdEvaluator {
     }
 
     private MetricBatch decode(IncomingEvent event) {
-        if (!MetricBatch.TYPE.equals(event.type())) {
-            throw new MalformedEventException("unexpected event type " + event.type());
-        }
-        MetricBatch batch = codec.decode(event, MetricBatch.class);
-        if (batch.nodeId() == null || batch.collectedAt() == null || batch.samples() == null) {
-            throw new MalformedEventException("event " + event.id() + " lacks node_id, collected_at or samples");
-        }
-        return batch;
+        return codec.decode(event, MetricBatch.CONTRACT);
     }
 
     /** The poll's batches one after another (a node's states move with each), against the rules read once. */

@@ -30,6 +30,7 @@ import org.jboss.logging.Logger;
 import io.devops.common.consumer.DeadLetters;
 import io.devops.common.events.EventCodec;
 import io.devops.common.events.IncomingEvent;
+import io.devops.common.events.MalformedEventException;
 import io.devops.common.events.ServiceSnapshot;
 import io.devops.common.events.Topic;
 import io.devops.monitoring.MonitoringSettings;
@@ -247,13 +248,8 @@ public class CatalogFollower {
 
     private ServiceSnapshot decode(ConsumerRecord<String, String> record) {
         try {
-            ServiceSnapshot snapshot = codec.decode(IncomingEvent.from(record), ServiceSnapshot.class);
-            if (snapshot.id() == null || snapshot.url() == null || snapshot.name() == null) {
-                deadLetter(record, "snapshot lacks id, name or url");
-                return null;
-            }
-            return snapshot;
-        } catch (RuntimeException e) {
+            return codec.decode(IncomingEvent.from(record), ServiceSnapshot.CONTRACT);
+        } catch (MalformedEventException e) {
             deadLetter(record, e.getMessage());
             return null;
         }

@@ -9,7 +9,6 @@ import io.devops.common.consumer.IdempotentConsumer;
 import io.devops.common.events.DeploymentEvent;
 import io.devops.common.events.EventCodec;
 import io.devops.common.events.IncomingEvent;
-import io.devops.common.events.MalformedEventException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -35,13 +34,7 @@ public class DeploymentEventConsumer {
     @WithTransaction
     public Uni<Void> consume(ConsumerRecord<String, String> record) {
         IncomingEvent event = IncomingEvent.from(record);
-        if (!DeploymentEvent.TYPE.equals(event.type())) {
-            throw new MalformedEventException("unexpected event type " + event.type() + " on " + record.topic());
-        }
-        DeploymentEvent deployment = codec.decode(event, DeploymentEvent.class);
-        if (deployment.serviceId() == null || deployment.status() == null || deployment.occurredAt() == null) {
-            throw new MalformedEventException("event " + event.id() + " lacks service_id, status or occurred_at");
-        }
+        DeploymentEvent deployment = codec.decode(event, DeploymentEvent.CONTRACT);
         return idempotent.processOnce(CONSUMER, event, () -> Panache.getSession().chain(session -> session.createNativeQuery("""
                 insert into deployment_event (event_id, deployment_id, service_id, service_name, version, previous_version,
                     status, error_message, occurred_at)

@@ -12,6 +12,7 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.devops.common.time.Durations;
 import io.devops.monitoring.diagnosis.Diagnosis.Finding;
 import io.devops.monitoring.diagnosis.DiagnosisInput.DeploymentFacts;
 import io.devops.monitoring.diagnosis.DiagnosisInput.HourlyResponseTime;
@@ -51,7 +52,7 @@ public class DiagnosisEngine {
             String first = incident.firstErrorMessage() != null ? incident.firstErrorMessage() : incident.firstErrorReason();
             return new Diagnosis(incident.id(), incident.serviceId(), input.now(), input.lookback(), findings,
                     "no pattern found in " + input.recentIncidents().size() + " incident(s) over the last "
-                            + Durations.text(input.lookback()),
+                            + Durations.readable(input.lookback()),
                     "Start from the first error (" + first + ") and the service's logs around "
                             + incident.startedAt() + ".");
         }
@@ -88,9 +89,9 @@ public class DiagnosisEngine {
         evidence.put("coefficient_of_variation", round(variation, 3));
         evidence.put("started_at", starts.stream().map(OffsetDateTime::toString).toList());
         return Optional.of(new Finding("periodic_failures",
-                "incidents recur about every " + Durations.text(period) + " (" + starts.size() + " incidents)", evidence,
+                "incidents recur about every " + Durations.readable(period) + " (" + starts.size() + " incidents)", evidence,
                 round(confidence, 2),
-                "Look for something that runs every " + Durations.text(period)
+                "Look for something that runs every " + Durations.readable(period)
                         + ": a cron job, backup, batch import or cache expiry, or a resource (memory, connections, disk) that "
                         + "fills up at that rate."));
     }

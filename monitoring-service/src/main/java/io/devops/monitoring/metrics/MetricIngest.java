@@ -38,6 +38,7 @@ import io.agroal.api.AgroalDataSource;
 import io.devops.common.consumer.DeadLetters;
 import io.devops.common.events.EventCodec;
 import io.devops.common.events.IncomingEvent;
+import io.devops.common.events.MalformedEventException;
 import io.devops.common.events.MetricBatch;
 import io.devops.monitoring.MonitoringSettings;
 import io.devops.monitoring.history.DailyPartitions;
@@ -162,15 +163,9 @@ public class MetricIngest {
             String eventId;
             try {
                 IncomingEvent event = IncomingEvent.from(record);
-                if (!MetricBatch.TYPE.equals(event.type())) {
-                    throw new IllegalArgumentException("unexpected event type " + event.type());
-                }
-                batch = codec.decode(event, MetricBatch.class);
-                if (batch.nodeId() == null || batch.collectedAt() == null || batch.samples() == null) {
-                    throw new IllegalArgumentException("batch lacks node_id, collected_at or samples");
-                }
+                batch = codec.decode(event, MetricBatch.CONTRACT);
                 eventId = event.id();
-            } catch (RuntimeException e) {
+            } catch (MalformedEventException e) {
                 deadLetters.send(record, e.getMessage());
                 continue;
             }

@@ -7,7 +7,6 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.devops.common.events.EventCodec;
 import io.devops.common.events.IncomingEvent;
-import io.devops.common.events.MalformedEventException;
 import io.devops.common.events.NodeFacts;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -34,13 +33,7 @@ public class NodeInventoryConsumer {
                     .setParameter("id", record.key()).executeUpdate()).replaceWithVoid();
         }
         IncomingEvent event = IncomingEvent.from(record);
-        if (!NodeFacts.TYPE.equals(event.type())) {
-            throw new MalformedEventException("unexpected event type " + event.type() + " on " + record.topic());
-        }
-        NodeFacts facts = codec.decode(event, NodeFacts.class);
-        if (facts.nodeId() == null || facts.hostname() == null || facts.reportedAt() == null) {
-            throw new MalformedEventException("event " + event.id() + " lacks node_id, hostname or reported_at");
-        }
+        NodeFacts facts = codec.decode(event, NodeFacts.CONTRACT);
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                 insert into node (id, hostname, type, os_family, os_version, kernel, cpu_model, cpu_cores, memory_bytes, disks,
                     ip_addresses, agent_version, facts_at)

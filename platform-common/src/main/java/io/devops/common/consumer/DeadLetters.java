@@ -1,8 +1,6 @@
 package io.devops.common.consumer;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Future;
@@ -12,12 +10,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
+import io.devops.common.events.OutgoingEvent;
+import io.devops.common.kafka.ProducerSettings;
 import io.smallrye.common.annotation.Identifier;
 
 /**
@@ -43,10 +41,10 @@ public class DeadLetters {
                 reason);
         ProducerRecord<String, String> dead = new ProducerRecord<>(topic, record.key(), record.value());
         record.headers().forEach(h -> dead.headers().add(h));
-        header(dead, "dead-letter-reason", String.valueOf(reason));
-        header(dead, "dead-letter-topic", record.topic());
-        header(dead, "dead-letter-partition", Integer.toString(record.partition()));
-        header(dead, "dead-letter-offset", Long.toString(record.offset()));
+        OutgoingEvent.add(dead.headers(), "dead-letter-reason", String.valueOf(reason));
+        OutgoingEvent.add(dead.headers(), "dead-letter-topic", record.topic());
+        OutgoingEvent.add(dead.headers(), "dead-letter-partition", Integer.toString(record.partition()));
+        OutgoingEvent.add(dead.headers(), "dead-letter-offset", Long.toString(record.offset()));
         return producer().send(dead);
     }
 
@@ -59,22 +57,9 @@ public class DeadLetters {
 
     private KafkaProducer<String, String> producer() {
         if (producer == null) {
-            Map<String, Object> config = new HashMap<>();
-            kafkaConfig.forEach((key, value) -> {
-                if (ProducerConfig.configNames().contains(key)) {
-                    config.put(key, value);
-                }
-            });
-            config.put(ProducerConfig.CLIENT_ID_CONFIG, "dead-letters-" + UUID.randomUUID());
-            config.put(ProducerConfig.ACKS_CONFIG, "all");
-            config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-            config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-            producer = new KafkaProducer<>(config);
+            producer = new KafkaProducer<>(ProducerSettings.from(kafkaConfig).durable()
+                    .clientId("dead-letters-" + UUID.randomUUID()).serializing(String.class, String.class));
         }
         return producer;
-    }
-
-    private static void header(ProducerRecord<String, String> record, String name, String value) {
-        record.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,16 +17,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 import io.devops.common.PlatformSettings;
-import io.devops.common.events.CloudEventHeaders;
+import io.devops.common.events.OutgoingEvent;
+import io.devops.common.kafka.ProducerSettings;
+import io.devops.common.retry.Backoff;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -55,6 +52,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     private static final Duration CLEANUP_EVERY = Duration.ofMinutes(1);
 
@@ -116,36 +114,22 @@ public class OutboxRelay {
     }
 
     private Map<String, Object> producerConfig() {
-        Map<String, Object> config = new HashMap<>();
-        kafkaConfig.forEach((key, value) -> {
-            if (ProducerConfig.configNames().contains(key)) {
-                config.put(key, value);
-            }
-        });
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, settings.eventSource().replace("/", "") + "-outbox-relay");
-        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
-        int deliveryMs = (int) settings.outbox().deliveryTimeout().toMillis();
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(deliveryMs - 5, 10_000));
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deliveryMs);
-        return config;
+        return ProducerSettings.from(kafkaConfig).durable()
+                .deliveryTimeoutMillis((int) settings.outbox().deliveryTimeout().toMillis())
+                .clientId(settings.eventSource().replace("/", "") + "-outbox-relay")
+                .serializing(String.class, byte[].class);
     }
 
     private void run() {
-        int failedRounds = 0;
+        Backoff backoff = new Backoff(FIRST_BACKOFF, MAX_BACKOFF);
         Instant nextCleanup = Instant.now();
         while (running) {
             try {
                 int relayed = relayBatch();
+                int failedRounds = backoff.succeeded();
                 if (failedRounds > 0) {
                     LOG.infof("outbox relay for %s works again after %d failed rounds", table, failedRounds);
                 }
-                failedRounds = 0;
                 if (Instant.now().isAfter(nextCleanup)) {
                     deleteSentRows();
                     nextCleanup = Instant.now().plus(CLEANUP_EVERY);
@@ -157,14 +141,13 @@ public class OutboxRelay {
                 if (!running) {
                     return;
                 }
-                failedRounds++;
+                int failedRounds = backoff.failed();
                 failures.increment();
-                if (failedRounds == 1 || failedRounds % 20 == 0) {
+                if (backoff.worthLogging()) {
                     LOG.warnf("outbox relay for %s failed (%d rounds in a row), retrying: %s", table, failedRounds,
                             e.getMessage());
                 }
-                long backoff = Math.min(MAX_BACKOFF.toMillis(), 100L << Math.min(failedRounds, 6));
-                pause(Duration.ofMillis(backoff));
+                pause(backoff.delay());
             }
         }
     }
@@ -260,26 +243,9 @@ public class OutboxRelay {
 
     private static ProducerRecord<String, byte[]> toRecord(Row row) {
         String payload = row.getString("payload");
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(row.getString("topic"), row.getString("message_key"),
-                payload == null ? null : payload.getBytes(StandardCharsets.UTF_8));
-        header(record, CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_1_0);
-        header(record, CloudEventHeaders.ID, row.getUUID("ce_id").toString());
-        header(record, CloudEventHeaders.TYPE, row.getString("ce_type"));
-        header(record, CloudEventHeaders.SOURCE, row.getString("ce_source"));
-        header(record, CloudEventHeaders.TIME, row.getOffsetDateTime("ce_time").toString());
-        header(record, CloudEventHeaders.SUBJECT, row.getString("message_key"));
-        if (payload != null) {
-            header(record, CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.JSON);
-        }
-        String traceparent = row.getString("traceparent");
-        if (traceparent != null) {
-            header(record, CloudEventHeaders.TRACEPARENT, traceparent);
-        }
-        return record;
-    }
-
-    private static void header(ProducerRecord<String, byte[]> record, String name, String value) {
-        record.headers().add(new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8)));
+        return new OutgoingEvent(row.getString("topic"), row.getString("message_key"), row.getUUID("ce_id").toString(),
+                row.getString("ce_type"), row.getString("ce_source"), row.getOffsetDateTime("ce_time"),
+                payload == null ? null : payload.getBytes(StandardCharsets.UTF_8), row.getString("traceparent")).toRecord();
     }
 
     private void updateBacklog(int fetched, int sent) {

@@ -70,6 +70,21 @@ public final class Durations {
         return text.toString();
     }
 
+    /** {@code duration} as people read it in a finding or a message: "45 s", "45 min", "6 h 0 min", "3 d 4 h". */
+    public static String readable(Duration duration) {
+        long minutes = duration.toMinutes();
+        if (minutes < 1) {
+            return duration.toSeconds() + " s";
+        }
+        if (minutes < 60) {
+            return minutes + " min";
+        }
+        if (minutes < 24 * 60) {
+            return minutes / 60 + " h " + minutes % 60 + " min";
+        }
+        return minutes / (24 * 60) + " d " + minutes % (24 * 60) / 60 + " h";
+    }
+
     private static IllegalArgumentException invalid(String text) {
         return new IllegalArgumentException("'" + text + "' is not a duration such as 30s, 5m, 1h30m, 7d or PT2H");
     }

@@ -34,4 +34,18 @@ class DurationsTest {
         }
         assertThat(Durations.format(Duration.ofMinutes(90))).isEqualTo("1h30m");
     }
+
+    @Test
+    void readsAsPeopleWriteInProse() {
+        Object[][] rows = {
+                { Duration.ofSeconds(45), "45 s" },
+                { Duration.ofMinutes(45), "45 min" },
+                { Duration.ofHours(6), "6 h 0 min" },
+                { Duration.ofMinutes(95), "1 h 35 min" },
+                { Duration.ofDays(3).plusHours(4).plusMinutes(59), "3 d 4 h" },
+        };
+        for (Object[] row : rows) {
+            assertThat(Durations.readable((Duration) row[0])).as(row[0].toString()).isEqualTo(row[1]);
+        }
+    }
 }

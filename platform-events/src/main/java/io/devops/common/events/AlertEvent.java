@@ -21,4 +21,9 @@ public record AlertEvent(
         OffsetDateTime occurredAt) {
 
     public static final String TYPE = "io.devops.alerting.alert.changed";
+
+    /** What every {@code alerting.alerts} consumer may rely on. */
+    public static final EventContract<AlertEvent> CONTRACT = EventContract.of(AlertEvent.class, TYPE)
+            .requires("fingerprint", AlertEvent::fingerprint)
+            .requires("status", AlertEvent::status);
 }

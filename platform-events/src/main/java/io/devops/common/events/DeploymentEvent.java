@@ -21,6 +21,12 @@ public record DeploymentEvent(
 
     public static final String TYPE = "io.devops.deployer.deployment.changed";
 
+    /** What every {@code deployer.deployments} consumer may rely on. */
+    public static final EventContract<DeploymentEvent> CONTRACT = EventContract.of(DeploymentEvent.class, TYPE)
+            .requires("service_id", DeploymentEvent::serviceId)
+            .requires("status", DeploymentEvent::status)
+            .requires("occurred_at", DeploymentEvent::occurredAt);
+
     @RegisterForReflection
     public enum Status {
         PENDING, IN_PROGRESS, PAUSED, SUCCEEDED, FAILED, ROLLING_BACK, ROLLED_BACK;

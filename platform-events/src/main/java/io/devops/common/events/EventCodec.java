@@ -31,7 +31,18 @@ public class EventCodec {
         }
     }
 
-    public <T> T decode(IncomingEvent event, Class<T> type) {
+    /**
+     * The payload of {@code event} as {@code contract} promises it: of one of its types, a body that
+     * parses, every required field present; otherwise a {@link MalformedEventException} that names
+     * the field at fault. Every consumer reads its events through this.
+     */
+    public <T> T decode(IncomingEvent event, EventContract<T> contract) {
+        contract.checkType(event);
+        return contract.checkFields(event, decode(event, contract.payload()));
+    }
+
+    /** The body of {@code event} as a {@code type}, unchecked; consumers use {@link #decode(IncomingEvent, EventContract)}. */
+    <T> T decode(IncomingEvent event, Class<T> type) {
         if (event.data() == null) {
             throw new MalformedEventException("event " + event.id() + " of type " + event.type() + " has no body");
         }

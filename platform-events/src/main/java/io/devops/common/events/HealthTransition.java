@@ -19,4 +19,9 @@ public record HealthTransition(
         OffsetDateTime checkedAt) {
 
     public static final String TYPE = "io.devops.monitoring.health.transition";
+
+    /** What every {@code monitoring.health} consumer may rely on. */
+    public static final EventContract<HealthTransition> CONTRACT = EventContract.of(HealthTransition.class, TYPE)
+            .requires("service_id", HealthTransition::serviceId)
+            .requires("status", HealthTransition::status);
 }

@@ -2,6 +2,7 @@ package io.devops.common.events;
 
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -17,11 +18,21 @@ public record IncomingEvent(String id, String type, String source, OffsetDateTim
         String type = header(record, CloudEventHeaders.TYPE);
         if (id == null || id.isBlank() || type == null || type.isBlank()) {
             throw new MalformedEventException("record at " + record.topic() + "-" + record.partition() + "@" + record.offset()
-                    + " is not a CloudEvent: ce_id and ce_type headers are required");
+                    + " is not a CloudEvent: ce_id and ce_type headers are required", null, id == null || id.isBlank()
+                            ? CloudEventHeaders.ID : CloudEventHeaders.TYPE);
         }
+        return new IncomingEvent(id, type, header(record, CloudEventHeaders.SOURCE), time(record, id), record.key(),
+                record.value());
+    }
+
+    private static OffsetDateTime time(ConsumerRecord<String, String> record, String id) {
         String time = header(record, CloudEventHeaders.TIME);
-        return new IncomingEvent(id, type, header(record, CloudEventHeaders.SOURCE),
-                time == null ? null : OffsetDateTime.parse(time), record.key(), record.value());
+        try {
+            return time == null ? null : OffsetDateTime.parse(time);
+        } catch (DateTimeParseException e) {
+            throw new MalformedEventException("event " + id + " has a ce_time that is not an RFC 3339 time: " + time, e,
+                    CloudEventHeaders.TIME);
+        }
     }
 
     /** A tombstone on a compacted topic: the keyed entity is gone. */

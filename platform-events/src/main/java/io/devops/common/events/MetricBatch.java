@@ -12,6 +12,12 @@ public record MetricBatch(String nodeId, String hostname, OffsetDateTime collect
 
     public static final String TYPE = "io.devops.collector.metrics.batch";
 
+    /** What every {@code metrics.samples} consumer may rely on. */
+    public static final EventContract<MetricBatch> CONTRACT = EventContract.of(MetricBatch.class, TYPE)
+            .requires("node_id", MetricBatch::nodeId)
+            .requires("collected_at", MetricBatch::collectedAt)
+            .requires("samples", MetricBatch::samples);
+
     @RegisterForReflection
     public record Sample(String name, double value, Map<String, String> labels) {
     }

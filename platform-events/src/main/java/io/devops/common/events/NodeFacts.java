@@ -24,6 +24,12 @@ public record NodeFacts(
 
     public static final String TYPE = "io.devops.collector.node.facts";
 
+    /** What every {@code nodes.inventory} consumer may rely on. */
+    public static final EventContract<NodeFacts> CONTRACT = EventContract.of(NodeFacts.class, TYPE)
+            .requires("node_id", NodeFacts::nodeId)
+            .requires("hostname", NodeFacts::hostname)
+            .requires("reported_at", NodeFacts::reportedAt);
+
     @RegisterForReflection
     public record Disk(String name, String mount, String fsType, long totalBytes) {
     }

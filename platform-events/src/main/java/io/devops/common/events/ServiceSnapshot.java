@@ -36,6 +36,13 @@ public record ServiceSnapshot(
     public static final String LEASE_RENEWED = "io.devops.registry.service.lease_renewed";
     public static final String DEREGISTERED = "io.devops.registry.service.deregistered";
 
+    /** What every {@code registry.services} consumer may rely on in a snapshot (a tombstone has none). */
+    public static final EventContract<ServiceSnapshot> CONTRACT = EventContract.of(ServiceSnapshot.class, REGISTERED,
+            UPDATED, STATUS_CHANGED, LEASE_EXPIRED, LEASE_RENEWED)
+            .requires("id", ServiceSnapshot::id)
+            .requires("name", ServiceSnapshot::name)
+            .requires("url", ServiceSnapshot::url);
+
     /** This snapshot with a newer sign of life. */
     public ServiceSnapshot withLastSeen(OffsetDateTime seen) {
         return new ServiceSnapshot(id, name, url, environment, version, status, tags, metadata, healthCheck, lease, seen,

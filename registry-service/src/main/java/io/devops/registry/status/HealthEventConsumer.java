@@ -9,7 +9,6 @@ import io.devops.common.consumer.IdempotentConsumer;
 import io.devops.common.events.EventCodec;
 import io.devops.common.events.HealthTransition;
 import io.devops.common.events.IncomingEvent;
-import io.devops.common.events.MalformedEventException;
 import io.devops.registry.service.ServiceCatalog;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -36,13 +35,7 @@ public class HealthEventConsumer {
     @WithTransaction
     public Uni<Void> consume(ConsumerRecord<String, String> record) {
         IncomingEvent event = IncomingEvent.from(record);
-        if (!HealthTransition.TYPE.equals(event.type())) {
-            throw new MalformedEventException("unexpected event type " + event.type() + " on " + record.topic());
-        }
-        HealthTransition transition = codec.decode(event, HealthTransition.class);
-        if (transition.serviceId() == null || transition.status() == null) {
-            throw new MalformedEventException("event " + event.id() + " lacks service_id or status");
-        }
+        HealthTransition transition = codec.decode(event, HealthTransition.CONTRACT);
         return idempotent.processOnce(CONSUMER, event, () -> catalog.applyHealth(transition));
     }
 }

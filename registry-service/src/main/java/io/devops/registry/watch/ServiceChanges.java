@@ -41,7 +41,7 @@ public class ServiceChanges {
     void onChange(ConsumerRecord<String, String> record) {
         try {
             IncomingEvent event = IncomingEvent.from(record);
-            ServiceSnapshot snapshot = event.isTombstone() ? null : codec.decode(event, ServiceSnapshot.class);
+            ServiceSnapshot snapshot = event.isTombstone() ? null : codec.decode(event, ServiceSnapshot.CONTRACT);
             changes.onNext(new ServiceChange(event.id(), event.type(), UUID.fromString(event.key()), snapshot));
         } catch (RuntimeException e) {
             // The topic is ours and the watch is best effort: a bad record is skipped, not retried.
