@@ -11,7 +11,7 @@ import java.util.regex.PatternSyntaxException;
  * match the whole value, and a missing label has the empty value, as in Alertmanager.
  */
 public record LabelMatcher(String name, Operator operator, String value, Pattern pattern) {
-    private static final Pattern SYNTAX = Pattern.compile("\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*(.*?)\\s*");
+    private static final Pattern SYNTAX = Pattern.compile("\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*((?s:.*?))\\s*");
 
     public enum Operator {
         EQUAL("="), NOT_EQUAL("!="), MATCHES("=~"), NOT_MATCHES("!~");
@@ -74,29 +74,42 @@ public record LabelMatcher(String name, Operator operator, String value, Pattern
 
     @Override
     public String toString() {
-        return name + operator.symbol + '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+        return name + operator.symbol + '"' + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
     }
 
+    /**
+     * The value between the quotes, with Alertmanager's escapes: {@code \"}, {@code \\} and
+     * {@code \n} are read as a quote, a backslash and a line feed; any other backslash stays, so a
+     * regular expression such as {@code "5\d\d"} keeps its meaning quoted or not.
+     */
     private static String unquote(String value, String text) {
-        if (value.length() < 2 || value.charAt(0) != '"') {
-            if (value.indexOf('"') >= 0) {
-                throw new IllegalArgumentException("'" + text + "' has an unbalanced quote");
-            }
-            return value;
-        }
-        if (value.charAt(value.length() - 1) != '"') {
-            throw new IllegalArgumentException("'" + text + "' has an unbalanced quote");
-        }
+        boolean quoted = value.startsWith("\"");
+        String raw = quoted ? value.substring(1) : value;
         StringBuilder unquoted = new StringBuilder();
-        for (int i = 1; i < value.length() - 1; i++) {
-            char c = value.charAt(i);
-            if (c == '\\' && i + 1 < value.length() - 1) {
-                unquoted.append(value.charAt(++i));
+        boolean open = quoted;
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '\\' && i < raw.length() - 1) {
+                char escaped = raw.charAt(++i);
+                switch (escaped) {
+                    case 'n' -> unquoted.append('\n');
+                    case '"', '\\' -> unquoted.append(escaped);
+                    default -> unquoted.append('\\').append(escaped);
+                }
             } else if (c == '"') {
-                throw new IllegalArgumentException("'" + text + "' has a quote inside its value; escape it as \\\"");
+                if (!open) {
+                    throw new IllegalArgumentException("'" + text + "' has an unbalanced quote");
+                }
+                if (i < raw.length() - 1) {
+                    throw new IllegalArgumentException("'" + text + "' has a quote inside its value; escape it as \\\"");
+                }
+                open = false;
             } else {
                 unquoted.append(c);
             }
+        }
+        if (open) {
+            throw new IllegalArgumentException("'" + text + "' has an unbalanced quote");
         }
         return unquoted.toString();
     }

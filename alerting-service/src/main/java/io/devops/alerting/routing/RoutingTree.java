@@ -55,9 +55,16 @@ public final class RoutingTree {
 
     public record Inhibition(List<LabelMatcher> source, List<LabelMatcher> target, List<String> equal) {
 
-        /** Whether {@code source} (unresolved) mutes {@code target} under this rule. */
+        /**
+         * Whether {@code source} (unresolved) mutes {@code target} under this rule. Two alerts that
+         * each match both sides do not mute each other (nor an alert itself), as in Alertmanager:
+         * otherwise both would be muted and nobody told.
+         */
         public boolean mutes(Map<String, String> source, Map<String, String> target) {
             if (!LabelMatcher.all(this.target, target) || !LabelMatcher.all(this.source, source)) {
+                return false;
+            }
+            if (LabelMatcher.all(this.source, target) && LabelMatcher.all(this.target, source)) {
                 return false;
             }
             for (String name : equal) {
@@ -159,10 +166,13 @@ public final class RoutingTree {
         List<LabelMatcher> matchers = matchers(spec.matchers(), where + ".matchers", problems);
         List<String> channels = spec.channels() != null ? List.copyOf(spec.channels())
                 : parent == null ? List.of() : parent.settings().channels();
-        knownChannels(channels, where + ".channels", channelNames, problems);
+        if (spec.channels() != null) {
+            // an inherited list was checked where it is written
+            knownChannels(channels, where + ".channels", channelNames, problems);
+        }
         List<String> groupBy = spec.groupBy() != null ? List.copyOf(spec.groupBy())
                 : parent == null ? List.of("alertname", "service") : parent.groupBy();
-        if (groupBy.contains(ALL_LABELS) && groupBy.size() > 1) {
+        if (spec.groupBy() != null && groupBy.contains(ALL_LABELS) && groupBy.size() > 1) {
             problems.add(where + ".group_by: \"...\" groups by every label and stands alone");
         }
         Duration groupWait = duration(spec.groupWait(), where + ".group_wait", Duration.ZERO,
@@ -185,10 +195,12 @@ public final class RoutingTree {
                 }
                 Duration after = duration(escalation.after(), step + ".after", Duration.ofMillis(1), null, problems);
                 if (after == null) {
-                    problems.add(step + ".after: is required");
+                    if (escalation.after() == null) {
+                        problems.add(step + ".after: is required");
+                    }
                     continue;
                 }
-                if (after.toMillis() <= previous) {
+                if (i > 0 && after.toMillis() <= previous) {
                     problems.add(step + ".after: must be later than the step before");
                 }
                 previous = after.toMillis();
