@@ -33,10 +33,9 @@ import io.devops.common.events.IncomingEvent;
 import io.devops.common.events.MalformedEventException;
 import io.devops.common.events.ServiceSnapshot;
 import io.devops.common.events.Topic;
+import io.devops.common.retry.Backoff;
 import io.devops.monitoring.MonitoringSettings;
 import io.devops.monitoring.catalog.CatalogProjection.KnownState;
-import io.devops.monitoring.check.CheckScheduler;
-import io.devops.monitoring.status.TransitionWriter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -47,9 +46,11 @@ import io.smallrye.common.annotation.Identifier;
  * Follows the compacted {@code registry.services} topic in the checkers' consumer group, so that
  * Kafka splits the catalog among the replicas by partition. The topic is state, not a stream: on
  * every assignment the follower reads its new partitions from the beginning to rebuild the services
- * it now owns, commits no offsets, and on revocation stops checking the services of the partitions
- * it lost (cooperative rebalancing moves only those). It runs a Kafka consumer on a thread of its
- * own, since rebalance callbacks and the rebuild wait for the database.
+ * it now owns, commits no offsets, and on revocation lets go of the services of the partitions it
+ * lost (cooperative rebalancing moves only those). It stores the services in the
+ * {@link CatalogProjection} and tells the {@link CatalogListener} (the checker) of each one it gains,
+ * sees change or loses. It runs a Kafka consumer on a thread of its own, since rebalance callbacks
+ * and the rebuild wait for the database.
  */
 @ApplicationScoped
 public class CatalogFollower {
@@ -58,8 +59,7 @@ public class CatalogFollower {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
     private final CatalogProjection projection;
-    private final CheckScheduler scheduler;
-    private final TransitionWriter transitions;
+    private final CatalogListener listener;
     private final EventCodec codec;
     private final DeadLetters deadLetters;
     private final MonitoringSettings settings;
@@ -76,12 +76,10 @@ public class CatalogFollower {
     private Thread worker;
     private KafkaConsumer<String, String> consumer;
 
-    CatalogFollower(CatalogProjection projection, CheckScheduler scheduler, TransitionWriter transitions, EventCodec codec,
-            DeadLetters deadLetters, MonitoringSettings settings, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
-            MeterRegistry meters) {
+    CatalogFollower(CatalogProjection projection, CatalogListener listener, EventCodec codec, DeadLetters deadLetters,
+            MonitoringSettings settings, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, MeterRegistry meters) {
         this.projection = projection;
-        this.scheduler = scheduler;
-        this.transitions = transitions;
+        this.listener = listener;
         this.codec = codec;
         this.deadLetters = deadLetters;
         this.settings = settings;
@@ -131,7 +129,7 @@ public class CatalogFollower {
 
     private void run() {
         consumer = new KafkaConsumer<>(consumerConfig());
-        int failedRounds = 0;
+        Backoff backoff = new Backoff(Duration.ofMillis(200), MAX_BACKOFF);
         try {
             consumer.subscribe(List.of(Topic.REGISTRY_SERVICES.topicName()), new Rebalance());
             while (running) {
@@ -142,18 +140,18 @@ public class CatalogFollower {
                     finishRebuilds();
                     lastPoll = Instant.now();
                     lastError = null;
-                    failedRounds = 0;
+                    backoff.succeeded();
                 } catch (WakeupException e) {
                     return;
                 } catch (RuntimeException e) {
-                    failedRounds++;
+                    int failedRounds = backoff.failed();
                     lastError = e.getMessage();
-                    if (failedRounds == 1 || failedRounds % 20 == 0) {
+                    if (backoff.worthLogging()) {
                         LOG.warnf("following registry.services failed (%d rounds in a row), retrying: %s", failedRounds,
                                 e.getMessage());
                     }
                     rewind(records);
-                    sleep(Math.min(MAX_BACKOFF.toMillis(), 100L << Math.min(failedRounds, 6)));
+                    sleep(backoff.delay().toMillis());
                 }
             }
         } finally {
@@ -191,7 +189,7 @@ public class CatalogFollower {
         }
         if (!upserts.isEmpty()) {
             Map<UUID, KnownState> known = projection.upsert(upserts.values());
-            upserts.values().forEach(d -> scheduler.track(d, known.getOrDefault(d.id(), KnownState.NEW)));
+            upserts.values().forEach(d -> listener.serviceUpdated(d, known.getOrDefault(d.id(), KnownState.NEW)));
         }
         remove(removals);
     }
@@ -201,10 +199,7 @@ public class CatalogFollower {
             return;
         }
         projection.remove(ids);
-        ids.forEach(id -> {
-            scheduler.untrack(id);
-            transitions.serviceRemoved(id);
-        });
+        ids.forEach(listener::serviceRemoved);
     }
 
     /** Once a new partition is read to the end, forgets the stored services it no longer has. */
@@ -290,7 +285,7 @@ public class CatalogFollower {
                 return;
             }
             List<Integer> numbers = numbers(partitions);
-            scheduler.release(numbers);
+            listener.partitionsReleased(numbers);
             numbers.forEach(p -> {
                 assigned.remove(p);
                 live.remove(p);

@@ -2,7 +2,6 @@ package io.devops.monitoring.check;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +19,7 @@ import org.jboss.logging.Logger;
 
 import io.devops.common.events.HealthCheckSpec;
 import io.devops.common.events.HealthStatus;
+import io.devops.common.time.Timestamps;
 import io.devops.monitoring.MonitoringSettings;
 import io.devops.monitoring.catalog.CatalogProjection.KnownState;
 import io.devops.monitoring.catalog.ServiceDefinition;
@@ -145,7 +145,7 @@ public class CheckScheduler {
         long now = System.nanoTime();
         long interval = TimeUnit.SECONDS.toNanos(check.intervalSeconds());
         if (lastCheckedAt != null) {
-            long sinceLast = Duration.between(lastCheckedAt, OffsetDateTime.now(ZoneOffset.UTC)).toNanos();
+            long sinceLast = Duration.between(lastCheckedAt, Timestamps.now()).toNanos();
             if (sinceLast < interval) {
                 return now + (interval - sinceLast);
             }

@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import io.devops.common.events.HealthStatus;
 import io.devops.monitoring.probe.ProbeResult;
+import io.devops.monitoring.status.StatusChange;
 
 /**
  * One service's status as its checks decide it: the status changes to unhealthy only after

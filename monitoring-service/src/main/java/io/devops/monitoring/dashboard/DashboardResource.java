@@ -1,7 +1,6 @@
 package io.devops.monitoring.dashboard;
 
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.devops.common.events.HealthStatus;
 import io.devops.common.security.Roles;
+import io.devops.common.time.Timestamps;
 import io.devops.monitoring.dashboard.Dashboard.InfrastructureStats;
 import io.devops.monitoring.dashboard.Dashboard.RecentCheck;
 import io.devops.monitoring.dashboard.Dashboard.ResponseTimePoint;
@@ -53,7 +53,7 @@ public class DashboardResource {
     @RolesAllowed({ Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN })
     @Operation(summary = "Service counts, the 10 newest checks and the hourly mean response time of the last 24 hours")
     public Uni<Dashboard> dashboard() {
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        OffsetDateTime now = Timestamps.now();
         Uni<ServiceStats> stats = pool.preparedQuery(STATUS_COUNTS).execute(Tuple.of((Object) null))
                 .map(rows -> serviceStats(rows.iterator().next()));
         Uni<List<RecentCheck>> recent = pool.preparedQuery("""
@@ -76,7 +76,7 @@ public class DashboardResource {
     @Operation(summary = "Services by status, and the unhealthy checks of the last hour")
     public Uni<HealthSummary> summary(@QueryParam("environment") String environment) {
         String env = environment == null || environment.isBlank() ? null : environment;
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        OffsetDateTime now = Timestamps.now();
         Uni<Row> counts = pool.preparedQuery(STATUS_COUNTS).execute(Tuple.of(env)).map(rows -> rows.iterator().next());
         Uni<Long> failures = pool.preparedQuery("""
                 select count(*) from check_result r where r.checked_at >= $1 and r.status = 'unhealthy'

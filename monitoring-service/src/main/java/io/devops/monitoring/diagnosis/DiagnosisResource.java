@@ -1,7 +1,6 @@
 package io.devops.monitoring.diagnosis;
 
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +24,7 @@ import io.devops.common.events.HealthCheckSpec;
 import io.devops.common.problem.PathIds;
 import io.devops.common.problem.Problem;
 import io.devops.common.security.Roles;
+import io.devops.common.time.Timestamps;
 import io.devops.monitoring.MonitoringSettings;
 import io.devops.monitoring.diagnosis.DiagnosisInput.DeploymentFacts;
 import io.devops.monitoring.diagnosis.DiagnosisInput.HourlyResponseTime;
@@ -64,7 +64,7 @@ public class DiagnosisResource {
     }
 
     private Uni<DiagnosisInput> inputs(IncidentView incident) {
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        OffsetDateTime now = Timestamps.now();
         OffsetDateTime since = now.minus(settings.diagnosis().lookback());
         UUID serviceId = incident.serviceId();
         Uni<List<IncidentFacts>> recent = incidents.ofService(serviceId, since)

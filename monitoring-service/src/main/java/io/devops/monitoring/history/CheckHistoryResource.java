@@ -1,7 +1,6 @@
 package io.devops.monitoring.history;
 
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 
@@ -25,6 +24,7 @@ import io.devops.common.problem.PathIds;
 import io.devops.common.problem.Problem;
 import io.devops.common.problem.QueryParams;
 import io.devops.common.security.Roles;
+import io.devops.common.time.Timestamps;
 import io.devops.monitoring.MonitoringSettings;
 import io.devops.monitoring.catalog.ServiceDirectory;
 import io.devops.monitoring.catalog.ServiceDirectory.MonitoredService;
@@ -63,7 +63,7 @@ public class CheckHistoryResource {
             @Parameter(description = "1 to 500", schema = @Schema(defaultValue = "50")) @QueryParam("limit") String limit) {
         UUID serviceId = PathIds.parse("service", id);
         int max = QueryParams.boundedInt("limit", limit, 50, 1, 500);
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        OffsetDateTime now = Timestamps.now();
         return directory.get(serviceId)
                 .chain(service -> history.of(serviceId, now.minus(settings.history().retention()), now.plusMinutes(1), null, max, 0));
     }
@@ -82,7 +82,7 @@ public class CheckHistoryResource {
         UUID serviceId = PathIds.parse("service", id);
         OffsetDateTime end = QueryParams.timestamp("to", to);
         OffsetDateTime start = QueryParams.timestamp("from", from);
-        end = end == null ? OffsetDateTime.now(ZoneOffset.UTC).plusMinutes(1) : end;
+        end = end == null ? Timestamps.now().plusMinutes(1) : end;
         start = start == null ? end.minusHours(24) : start;
         QueryParams.range("from", start, "to", end);
         String onlyStatus = QueryParams.oneOf("status", status, STATUSES);

@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.devops.common.PlatformSettings;
+import io.devops.common.time.Timestamps;
 import io.devops.monitoring.MonitoringSettings;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -63,8 +64,8 @@ public class DailyPartitions {
 
     /** Creates each table's partitions from yesterday to the days ahead, and drops those past the retention. */
     public void maintain() {
-        LocalDate today = LocalDate.now(ZoneOffset.UTC);
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        OffsetDateTime now = Timestamps.now();
+        LocalDate today = now.toLocalDate();
         int ahead = settings.history().partitionsAhead();
         pool.withTransaction(connection -> {
             Uni<Void> chain = lock(connection);

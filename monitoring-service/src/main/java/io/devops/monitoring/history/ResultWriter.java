@@ -19,6 +19,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import io.devops.common.events.HealthStatus;
+import io.devops.common.retry.Backoff;
 import io.devops.monitoring.MonitoringSettings;
 import io.devops.monitoring.probe.ProbeResult;
 import io.micrometer.core.instrument.Counter;
@@ -143,7 +144,7 @@ public class ResultWriter {
 
     private void run() {
         List<Pending> batch = new ArrayList<>();
-        int failedRounds = 0;
+        Backoff backoff = new Backoff(Duration.ofMillis(200), MAX_BACKOFF);
         while (running || !queue.isEmpty()) {
             if (batch.isEmpty()) {
                 if (pending.get() < settings.flushSize()) {
@@ -163,24 +164,23 @@ public class ResultWriter {
                 stored.increment(batch.size());
                 advance(batch.size());
                 batch.clear();
+                int failedRounds = backoff.succeeded();
                 if (failedRounds > 0) {
                     LOG.infof("storing check results works again after %d failed rounds", failedRounds);
                 }
-                failedRounds = 0;
             } catch (RuntimeException e) {
                 if (!running) {
                     return;
                 }
-                failedRounds++;
-                if (failedRounds == 1 || failedRounds % 20 == 0) {
+                int failedRounds = backoff.failed();
+                if (backoff.worthLogging()) {
                     LOG.warnf("storing %d check results failed (%d rounds in a row), retrying: %s", batch.size(),
                             failedRounds, e.getMessage());
                 }
                 if (String.valueOf(e.getMessage()).contains("no partition of relation")) {
                     partitions.maintain();
                 }
-                java.util.concurrent.locks.LockSupport
-                        .parkNanos(Math.min(MAX_BACKOFF.toNanos(), Duration.ofMillis(100L << Math.min(failedRounds, 6)).toNanos()));
+                java.util.concurrent.locks.LockSupport.parkNanos(backoff.delay().toNanos());
             }
         }
     }

@@ -2,7 +2,6 @@ package io.devops.monitoring.incident;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -10,6 +9,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.devops.common.problem.ProblemException;
+import io.devops.common.time.Timestamps;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -70,7 +70,7 @@ public class IncidentQueries {
     }
 
     private static List<IncidentView> views(RowSet<Row> rows) {
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        OffsetDateTime now = Timestamps.now();
         List<IncidentView> views = new ArrayList<>(rows.size());
         for (Row row : rows) {
             OffsetDateTime started = row.getOffsetDateTime("started_at");

@@ -1,10 +1,10 @@
 package io.devops.monitoring.infrastructure;
 
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.devops.common.time.Timestamps;
 import io.devops.monitoring.MonitoringSettings;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -24,7 +24,7 @@ public class NodeActivity {
 
     /** Nodes last heard from before this are inactive. */
     public OffsetDateTime activeSince() {
-        return OffsetDateTime.now(ZoneOffset.UTC).minus(settings.metrics().nodeSilence());
+        return Timestamps.now().minus(settings.metrics().nodeSilence());
     }
 
     /** Every node, and those active now. */

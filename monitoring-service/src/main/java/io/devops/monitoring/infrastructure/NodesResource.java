@@ -1,7 +1,6 @@
 package io.devops.monitoring.infrastructure;
 
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +25,7 @@ import io.devops.common.events.EventCodec;
 import io.devops.common.problem.Problem;
 import io.devops.common.problem.ProblemException;
 import io.devops.common.security.Roles;
+import io.devops.common.time.Timestamps;
 import io.devops.monitoring.MonitoringSettings;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -103,7 +103,7 @@ public class NodesResource {
                 from metric_series s join metric_sample m on m.series_id = s.id
                 where s.node_id = $1 and m.ts >= $2
                 order by m.series_id, m.ts desc""")
-                .execute(Tuple.of(id, OffsetDateTime.now(ZoneOffset.UTC).minus(settings.metrics().nodeSilence()).minusMinutes(5)));
+                .execute(Tuple.of(id, Timestamps.now().minus(settings.metrics().nodeSilence()).minusMinutes(5)));
         return Uni.combine().all().unis(node, latest).with((nodeRows, latestRows) -> {
             if (nodeRows.size() == 0) {
                 throw ProblemException.notFound("no node with id '" + id + "'");

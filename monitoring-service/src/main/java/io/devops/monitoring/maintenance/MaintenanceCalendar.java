@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.devops.common.time.Timestamps;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -48,7 +49,7 @@ public class MaintenanceCalendar {
     /** Reads every window that has not ended. */
     public Uni<Void> reload() {
         return Panache.withSession(() -> MaintenanceWindow.<MaintenanceWindow>list("cron is not null or endsAt > ?1",
-                OffsetDateTime.now())).invoke(list -> {
+                Timestamps.now())).invoke(list -> {
                     Map<UUID, List<WindowRule>> loaded = new HashMap<>();
                     for (MaintenanceWindow window : list) {
                         loaded.computeIfAbsent(window.serviceId, id -> new ArrayList<>()).add(WindowRule.of(window));

@@ -34,11 +34,11 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class MaintenanceWindowResource {
-    private final MaintenanceWindows windows;
+    private final MaintenanceBook book;
     private final SecurityIdentity identity;
 
-    MaintenanceWindowResource(MaintenanceWindows windows, SecurityIdentity identity) {
-        this.windows = windows;
+    MaintenanceWindowResource(MaintenanceBook book, SecurityIdentity identity) {
+        this.book = book;
         this.identity = identity;
     }
 
@@ -49,7 +49,7 @@ public class MaintenanceWindowResource {
     @APIResponse(responseCode = "400", description = "Invalid window", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "The service is not monitored", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> create(MaintenanceWindowRequest request) {
-        return windows.create(request, identity.getPrincipal().getName()).map(view -> Response
+        return book.create(request, identity.getPrincipal().getName()).map(view -> Response
                 .created(URI.create("/monitoring/maintenance-windows/" + view.id())).entity(view).build());
     }
 
@@ -57,7 +57,7 @@ public class MaintenanceWindowResource {
     @RolesAllowed({ Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN })
     @Operation(summary = "Maintenance windows, newest first")
     public Uni<List<MaintenanceWindowView>> list(@QueryParam("service_id") String serviceId) {
-        return windows.list(QueryParams.uuid("service_id", serviceId));
+        return book.list(QueryParams.uuid("service_id", serviceId));
     }
 
     @GET
@@ -65,7 +65,7 @@ public class MaintenanceWindowResource {
     @RolesAllowed({ Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN })
     @Operation(summary = "One maintenance window")
     public Uni<MaintenanceWindowView> get(@PathParam("id") String id) {
-        return windows.get(PathIds.parse("maintenance window", id));
+        return book.get(PathIds.parse("maintenance window", id));
     }
 
     @DELETE
@@ -74,6 +74,6 @@ public class MaintenanceWindowResource {
     @Operation(summary = "End and remove a maintenance window")
     @APIResponse(responseCode = "204", description = "Removed")
     public Uni<Response> delete(@PathParam("id") String id) {
-        return windows.delete(PathIds.parse("maintenance window", id)).map(ignored -> Response.noContent().build());
+        return book.delete(PathIds.parse("maintenance window", id)).map(ignored -> Response.noContent().build());
     }
 }

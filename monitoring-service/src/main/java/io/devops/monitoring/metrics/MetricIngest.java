@@ -40,6 +40,8 @@ import io.devops.common.events.EventCodec;
 import io.devops.common.events.IncomingEvent;
 import io.devops.common.events.MalformedEventException;
 import io.devops.common.events.MetricBatch;
+import io.devops.common.retry.Backoff;
+import io.devops.common.time.Timestamps;
 import io.devops.monitoring.MonitoringSettings;
 import io.devops.monitoring.history.DailyPartitions;
 import io.micrometer.core.instrument.Counter;
@@ -157,7 +159,7 @@ public class MetricIngest {
     @Blocking
     public void consume(ConsumerRecords<String, String> records) {
         List<Received> received = new ArrayList<>(records.count());
-        OffsetDateTime oldest = OffsetDateTime.now(ZoneOffset.UTC).minus(retention).truncatedTo(ChronoUnit.DAYS).plusDays(1);
+        OffsetDateTime oldest = Timestamps.now().minus(retention).truncatedTo(ChronoUnit.DAYS).plusDays(1);
         for (ConsumerRecord<String, String> record : records) {
             MetricBatch batch;
             String eventId;
@@ -180,7 +182,7 @@ public class MetricIngest {
         if (received.isEmpty()) {
             return;
         }
-        int failedRounds = 0;
+        Backoff backoff = new Backoff(Duration.ofMillis(200), MAX_BACKOFF);
         while (true) {
             try {
                 Timer.Sample timing = Timer.start();
@@ -188,13 +190,13 @@ public class MetricIngest {
                 timing.stop(writes);
                 return;
             } catch (SQLException e) {
-                failedRounds++;
-                if (failedRounds == 1 || failedRounds % 20 == 0) {
+                int failedRounds = backoff.failed();
+                if (backoff.worthLogging()) {
                     LOG.warnf("storing %d metric batches failed (%d times), retrying: %s", received.size(), failedRounds,
                             e.getMessage());
                 }
                 try {
-                    Thread.sleep(Math.min(MAX_BACKOFF.toMillis(), 100L << Math.min(failedRounds, 6)));
+                    Thread.sleep(backoff.delay().toMillis());
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while PostgreSQL was away", interrupted);

@@ -2,7 +2,6 @@ package io.devops.monitoring.metrics;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +26,7 @@ import io.devops.common.events.EventCodec;
 import io.devops.common.problem.ProblemException;
 import io.devops.common.problem.QueryParams;
 import io.devops.common.security.Roles;
+import io.devops.common.time.Timestamps;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -77,7 +77,7 @@ public class MetricsResource {
             @Parameter(description = "1 to 10000", schema = @Schema(defaultValue = "1000")) @QueryParam("limit") String limit) {
         int lookback = QueryParams.boundedInt("hours", hours, 24, 1, 168);
         OffsetDateTime end = QueryParams.timestamp("to", to);
-        end = end == null ? OffsetDateTime.now(ZoneOffset.UTC) : end;
+        end = end == null ? Timestamps.now() : end;
         OffsetDateTime start = QueryParams.timestamp("from", from);
         start = start == null ? end.minusHours(lookback) : start;
         QueryParams.range("from", start, "to", end);

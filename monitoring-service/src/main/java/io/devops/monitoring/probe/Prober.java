@@ -26,6 +26,7 @@ import jakarta.inject.Inject;
 import io.devops.common.events.HealthCheckSpec;
 import io.devops.common.events.HealthStatus;
 import io.devops.common.net.AddressGuard;
+import io.devops.common.time.Timestamps;
 import io.devops.monitoring.MonitoringSettings;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -303,7 +304,7 @@ public class Prober {
     private final class Check {
         final HealthCheckSpec spec;
         final long startNanos = System.nanoTime();
-        final OffsetDateTime checkedAt = OffsetDateTime.now(ZoneOffset.UTC);
+        final OffsetDateTime checkedAt = Timestamps.now();
         final CompletableFuture<ProbeResult> result = new CompletableFuture<>();
         volatile HttpClientRequest request;
         long deadline = -1;

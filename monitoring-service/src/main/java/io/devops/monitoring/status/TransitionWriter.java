@@ -2,7 +2,6 @@ package io.devops.monitoring.status;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -18,8 +17,9 @@ import io.devops.common.events.HealthStatus;
 import io.devops.common.events.HealthTransition;
 import io.devops.common.events.Topic;
 import io.devops.common.outbox.Outbox;
+import io.devops.common.retry.Backoff;
+import io.devops.common.time.Timestamps;
 import io.devops.monitoring.catalog.ServiceDefinition;
-import io.devops.monitoring.check.StatusChange;
 import io.devops.monitoring.history.ResultWriter;
 import io.devops.monitoring.incident.Incident;
 import io.devops.monitoring.probe.ProbeResult;
@@ -83,7 +83,7 @@ public class TransitionWriter {
 
     /** Queues the closing of a removed service's open incident. */
     public void serviceRemoved(UUID serviceId) {
-        queue.add(() -> await(() -> Panache.withTransaction(() -> closeIncident(serviceId, OffsetDateTime.now(ZoneOffset.UTC)))));
+        queue.add(() -> await(() -> Panache.withTransaction(() -> closeIncident(serviceId, Timestamps.now()))));
     }
 
     /** Waits until every change queued so far is written, at most 10 s. */
@@ -131,18 +131,18 @@ public class TransitionWriter {
     }
 
     private boolean writeUntilDone(Runnable write) {
-        int failedRounds = 0;
+        Backoff backoff = new Backoff(Duration.ofMillis(200), MAX_BACKOFF);
         while (running) {
             try {
                 write.run();
                 return true;
             } catch (RuntimeException e) {
-                failedRounds++;
-                if (failedRounds == 1 || failedRounds % 20 == 0) {
+                int failedRounds = backoff.failed();
+                if (backoff.worthLogging()) {
                     LOG.warnf("writing a status change failed (%d times), retrying: %s", failedRounds, e.getMessage());
                 }
                 try {
-                    Thread.sleep(Math.min(MAX_BACKOFF.toMillis(), 100L << Math.min(failedRounds, 6)));
+                    Thread.sleep(backoff.delay().toMillis());
                 } catch (InterruptedException interrupted) {
                     return false;
                 }

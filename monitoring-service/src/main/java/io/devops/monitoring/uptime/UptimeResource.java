@@ -2,7 +2,6 @@ package io.devops.monitoring.uptime;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,6 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.devops.common.events.HealthStatus;
 import io.devops.common.problem.QueryParams;
 import io.devops.common.security.Roles;
+import io.devops.common.time.Timestamps;
 import io.devops.monitoring.uptime.UptimeReport.ServiceUptime;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -53,7 +53,7 @@ public class UptimeResource {
             @QueryParam("environment") String environment) {
         Duration length = QueryParams.duration("window", window, Duration.ofHours(24), Duration.ofHours(1), Duration.ofDays(90));
         boolean hourly = length.compareTo(HOURLY_UP_TO) <= 0;
-        OffsetDateTime to = OffsetDateTime.now(ZoneOffset.UTC);
+        OffsetDateTime to = Timestamps.now();
         OffsetDateTime from = to.minus(length).truncatedTo(hourly ? ChronoUnit.HOURS : ChronoUnit.DAYS);
         String table = hourly ? "check_hourly" : "check_daily";
         String label = window == null || window.isBlank() ? "24h" : window.trim();

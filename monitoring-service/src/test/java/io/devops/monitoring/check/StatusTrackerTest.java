@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import io.devops.common.events.HealthStatus;
 import io.devops.monitoring.probe.CheckReason;
 import io.devops.monitoring.probe.ProbeResult;
+import io.devops.monitoring.status.StatusChange;
 
 class StatusTrackerTest {
     private static final ProbeResult OK = result(CheckReason.OK);

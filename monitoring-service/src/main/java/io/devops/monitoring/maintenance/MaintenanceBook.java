@@ -4,7 +4,6 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 
@@ -12,19 +11,23 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.Valid;
 
 import io.devops.common.problem.ProblemException;
+import io.devops.common.time.Timestamps;
 import io.devops.monitoring.catalog.ServiceDirectory;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
-/** Creates, lists and deletes maintenance windows, and has the calendar pick changes up at once. */
+/**
+ * Owns the maintenance windows: creates, lists and deletes them (nothing else writes
+ * {@code maintenance_window}), and has the calendar pick changes up at once.
+ */
 @ApplicationScoped
-public class MaintenanceWindows {
+public class MaintenanceBook {
     private final ServiceDirectory directory;
     private final MaintenanceCalendar calendar;
 
-    MaintenanceWindows(ServiceDirectory directory, MaintenanceCalendar calendar) {
+    MaintenanceBook(ServiceDirectory directory, MaintenanceCalendar calendar) {
         this.directory = directory;
         this.calendar = calendar;
     }
@@ -36,7 +39,7 @@ public class MaintenanceWindows {
         window.serviceId = request.serviceId();
         window.reason = request.reason();
         window.createdBy = createdBy;
-        window.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
+        window.createdAt = Timestamps.now();
         window.timeZone = zone(request.timeZone());
         if (request.cron() != null) {
             window.cron = request.cron().trim();
@@ -53,13 +56,13 @@ public class MaintenanceWindows {
         }
         return directory.get(request.serviceId()).chain(service -> Panache.withTransaction(window::<MaintenanceWindow>persist))
                 .call(calendar::reload)
-                .map(saved -> MaintenanceWindowView.of(saved, OffsetDateTime.now(ZoneOffset.UTC)));
+                .map(saved -> MaintenanceWindowView.of(saved, Timestamps.now()));
     }
 
     @WithSession
     @WithSpan
     public Uni<List<MaintenanceWindowView>> list(UUID serviceId) {
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        OffsetDateTime now = Timestamps.now();
         Uni<List<MaintenanceWindow>> windows = serviceId == null
                 ? MaintenanceWindow.list("order by createdAt desc")
                 : MaintenanceWindow.list("serviceId = ?1 order by createdAt desc", serviceId);
@@ -73,7 +76,7 @@ public class MaintenanceWindows {
             if (window == null) {
                 throw ProblemException.notFound("no maintenance window with id '" + id + "'");
             }
-            return MaintenanceWindowView.of(window, OffsetDateTime.now(ZoneOffset.UTC));
+            return MaintenanceWindowView.of(window, Timestamps.now());
         });
     }
 
