@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.devops.collector.collection.HostCollector;
 import io.devops.common.events.CloudEventHeaders;
 import io.devops.common.events.MetricBatch;
 import io.devops.common.events.NodeFacts;

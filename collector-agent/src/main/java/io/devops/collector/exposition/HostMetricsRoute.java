@@ -8,7 +8,7 @@ import java.util.TreeMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import io.devops.collector.HostCollector;
+import io.devops.collector.collection.HostCollector;
 import io.devops.common.events.MetricBatch.Sample;
 import io.vertx.ext.web.Router;
 

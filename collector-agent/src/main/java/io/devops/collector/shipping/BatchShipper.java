@@ -11,13 +11,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jboss.logging.Logger;
 
 import io.devops.collector.buffer.DiskBuffer;
-import io.devops.common.events.CloudEventHeaders;
 import io.devops.common.events.MetricBatch;
+import io.devops.common.events.OutgoingEvent;
 import io.devops.common.events.Topic;
+import io.devops.common.kafka.ProducerSettings;
+import io.devops.common.retry.Backoff;
 
 /**
  * Sends the buffer's batches to {@code metrics.samples} in order, on a thread of its own, and
@@ -29,6 +32,7 @@ import io.devops.common.events.Topic;
 public final class BatchShipper implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BatchShipper.class);
     private static final int BATCHES_PER_ROUND = 200;
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(400);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
 
     private final DiskBuffer buffer;
@@ -82,7 +86,7 @@ public final class BatchShipper implements AutoCloseable {
     }
 
     private void run() {
-        int failedRounds = 0;
+        Backoff backoff = new Backoff(FIRST_BACKOFF, MAX_BACKOFF);
         while (running) {
             List<DiskBuffer.Entry> entries = buffer.pending(BATCHES_PER_ROUND);
             if (entries.isEmpty()) {
@@ -96,20 +100,20 @@ public final class BatchShipper implements AutoCloseable {
                 if (sent < entries.size()) {
                     throw new IllegalStateException("Kafka acknowledged " + sent + " of " + entries.size() + " batches");
                 }
+                int failedRounds = backoff.succeeded();
                 if (failedRounds > 0) {
                     LOG.infof("shipping works again after %d failed rounds; %d batches still buffered", failedRounds,
                             buffer.pendingCount());
                 }
-                failedRounds = 0;
             } catch (RuntimeException e) {
-                failedRounds++;
+                int failedRounds = backoff.failed();
                 listener.failed(e);
-                if (failedRounds == 1 || failedRounds % 20 == 0) {
+                if (backoff.worthLogging()) {
                     LOG.warnf("shipping failed (%d rounds in a row), %d batches buffered, retrying: %s", failedRounds,
                             buffer.pendingCount(), e.getMessage());
                 }
-                long backoff = Math.min(MAX_BACKOFF.toMillis(), 200L << Math.min(failedRounds, 6));
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoff));
+                // A park rather than a sleep: wake() and close() end the wait.
+                LockSupport.parkNanos(backoff.delay().toNanos());
             }
         }
     }
@@ -141,31 +145,17 @@ public final class BatchShipper implements AutoCloseable {
     }
 
     private ProducerRecord<String, byte[]> record(DiskBuffer.Entry entry) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topic.METRICS_SAMPLES.topicName(), nodeId,
-                entry.payload().getBytes(StandardCharsets.UTF_8));
-        header(record, CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_1_0);
-        header(record, CloudEventHeaders.ID, eventId(buffer.epoch(), entry.sequence()));
-        header(record, CloudEventHeaders.TYPE, MetricBatch.TYPE);
-        header(record, CloudEventHeaders.SOURCE, source);
-        header(record, CloudEventHeaders.TIME, Instant.ofEpochMilli(entry.writtenAtMillis()).atOffset(ZoneOffset.UTC).toString());
-        header(record, CloudEventHeaders.SUBJECT, nodeId);
-        header(record, CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.JSON);
-        return record;
+        return OutgoingEvent.of(Topic.METRICS_SAMPLES, nodeId, eventId(buffer.epoch(), entry.sequence()), MetricBatch.TYPE,
+                source, Instant.ofEpochMilli(entry.writtenAtMillis()).atOffset(ZoneOffset.UTC), entry.payload()).toRecord();
     }
 
-    private static void header(ProducerRecord<String, byte[]> record, String name, String value) {
-        record.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Producer settings that keep order and lose nothing: acks from all replicas, idempotent, bounded waits. */
-    public static void configure(Map<String, Object> config) {
-        config.put("acks", "all");
-        config.put("enable.idempotence", true);
-        config.put("max.in.flight.requests.per.connection", 5);
-        config.put("linger.ms", 5);
-        config.put("compression.type", "lz4");
-        config.put("max.block.ms", 5_000);
-        config.put("request.timeout.ms", 10_000);
-        config.put("delivery.timeout.ms", 30_000);
+    /**
+     * The settings of the agent's producer, built from the application's Kafka configuration:
+     * durable ones, which keep the batches' order and lose none Kafka acknowledged (acks from all
+     * replicas, idempotent, bounded waits), compressed with lz4, which costs the node little CPU.
+     */
+    public static Map<String, Object> producerConfig(Map<String, ?> kafkaConfig, String clientId) {
+        return ProducerSettings.from(kafkaConfig).durable().with(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")
+                .clientId(clientId).serializing(String.class, byte[].class);
     }
 }

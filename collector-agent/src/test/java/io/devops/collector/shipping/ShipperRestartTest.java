@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -108,11 +107,7 @@ class ShipperRestartTest {
     }
 
     private static KafkaProducer<String, byte[]> producer(LocalKafkaBroker broker) {
-        Map<String, Object> config = new HashMap<>();
-        config.put("bootstrap.servers", broker.bootstrapServers());
-        config.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
-        config.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
-        BatchShipper.configure(config);
-        return new KafkaProducer<>(config);
+        return new KafkaProducer<>(BatchShipper.producerConfig(Map.of("bootstrap.servers", broker.bootstrapServers()),
+                "shipper-restart-test"));
     }
 }

@@ -27,7 +27,7 @@ import io.devops.common.problem.Problem;
 import io.devops.common.problem.ProblemException;
 import io.devops.common.problem.QueryParams;
 import io.devops.common.security.Roles;
-import io.devops.registry.service.ServiceCatalog;
+import io.devops.registry.service.ServiceBook;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -41,11 +41,11 @@ import io.smallrye.mutiny.Uni;
 public class HealthHistoryResource {
     private static final Logger LOG = Logger.getLogger(HealthHistoryResource.class);
 
-    private final ServiceCatalog catalog;
+    private final ServiceBook book;
     private final MonitoringClient monitoring;
 
-    HealthHistoryResource(ServiceCatalog catalog, @RestClient MonitoringClient monitoring) {
-        this.catalog = catalog;
+    HealthHistoryResource(ServiceBook book, @RestClient MonitoringClient monitoring) {
+        this.book = book;
         this.monitoring = monitoring;
     }
 
@@ -61,7 +61,7 @@ public class HealthHistoryResource {
     public Uni<List<HealthCheckResult>> history(@PathParam("id") String id, @QueryParam("limit") String limit) {
         int max = QueryParams.boundedInt("limit", limit, 50, 1, 500);
         UUID serviceId = PathIds.parse("service", id);
-        return catalog.get(serviceId)
+        return book.get(serviceId)
                 .chain(service -> monitoring.recentChecks(serviceId, max))
                 .onFailure(HealthHistoryResource::notMonitoredYet).recoverWithItem(List.of())
                 .onFailure(failure -> !(failure instanceof ProblemException)).transform(failure -> {

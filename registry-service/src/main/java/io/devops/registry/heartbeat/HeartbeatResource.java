@@ -13,9 +13,9 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.devops.common.problem.PathIds;
 import io.devops.common.problem.ProblemException;
 import io.devops.common.security.Roles;
-import io.devops.common.problem.PathIds;
 import io.smallrye.mutiny.Uni;
 
 @Path("/services/{id}/heartbeat")

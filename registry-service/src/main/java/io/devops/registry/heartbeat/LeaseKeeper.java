@@ -7,7 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import io.devops.registry.service.ServiceCatalog;
+import io.devops.registry.service.ServiceBook;
 import io.devops.registry.service.ServiceRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
@@ -16,8 +16,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Keeps leases: writes buffered heartbeats, then finds services whose lease lapsed (or was renewed
- * after lapsing) and has the catalog change their status, and deregisters services that stayed
- * lapsed past their deregister-after time. Every replica runs it; the catalog re-checks each
+ * after lapsing) and has {@link ServiceBook} change their status, and deregisters services that stayed
+ * lapsed past their deregister-after time. Every replica runs it; the book re-checks each
  * service under its row lock, so two replicas never publish the same change twice.
  */
 @ApplicationScoped
@@ -27,13 +27,13 @@ public class LeaseKeeper {
 
     private final HeartbeatBuffer buffer;
     private final ServiceRepository repository;
-    private final ServiceCatalog catalog;
+    private final ServiceBook book;
     private final KnownServices known;
 
-    LeaseKeeper(HeartbeatBuffer buffer, ServiceRepository repository, ServiceCatalog catalog, KnownServices known) {
+    LeaseKeeper(HeartbeatBuffer buffer, ServiceRepository repository, ServiceBook book, KnownServices known) {
         this.buffer = buffer;
         this.repository = repository;
-        this.catalog = catalog;
+        this.book = book;
         this.known = known;
     }
 
@@ -45,9 +45,9 @@ public class LeaseKeeper {
     @Scheduled(every = "${registry.lease.check-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> checkLeases() {
         return Panache.withSession(() -> repository.withStaleStatus(BATCH))
-                .flatMap(ids -> each(ids, catalog::reconcileLease))
+                .flatMap(ids -> each(ids, book::reconcileLease))
                 .flatMap(ignored -> Panache.withSession(() -> repository.dueForDeregistration(BATCH)))
-                .flatMap(ids -> each(ids, id -> catalog.deregisterLapsed(id).invoke(done -> {
+                .flatMap(ids -> each(ids, id -> book.deregisterLapsed(id).invoke(done -> {
                     if (done) {
                         known.forget(id);
                     }

@@ -33,8 +33,6 @@ import io.devops.common.problem.Problem;
 import io.devops.common.problem.ProblemException;
 import io.devops.common.problem.QueryParams;
 import io.devops.common.security.Roles;
-import io.devops.registry.heartbeat.HeartbeatBuffer;
-import io.devops.registry.heartbeat.KnownServices;
 import io.smallrye.mutiny.Uni;
 
 @Path("/services")
@@ -44,14 +42,12 @@ import io.smallrye.mutiny.Uni;
 public class ServiceResource {
     static final String TOTAL_COUNT = "X-Total-Count";
 
-    private final ServiceCatalog catalog;
-    private final HeartbeatBuffer heartbeats;
-    private final KnownServices known;
+    private final ServiceBook book;
+    private final Heartbeats heartbeats;
 
-    ServiceResource(ServiceCatalog catalog, HeartbeatBuffer heartbeats, KnownServices known) {
-        this.catalog = catalog;
+    ServiceResource(ServiceBook book, Heartbeats heartbeats) {
+        this.book = book;
         this.heartbeats = heartbeats;
-        this.known = known;
     }
 
     @POST
@@ -61,7 +57,7 @@ public class ServiceResource {
     @APIResponse(responseCode = "400", description = "Invalid registration", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "A service of that name exists", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> register(ServiceRegistration registration) {
-        return catalog.register(registration)
+        return book.register(registration)
                 .map(view -> Response.created(URI.create("/services/" + view.id())).entity(view).build());
     }
 
@@ -82,7 +78,7 @@ public class ServiceResource {
                 tags(tags), QueryParams.pairs("metadata", metadata),
                 QueryParams.boundedInt("limit", limit, 100, 0, 1000),
                 QueryParams.boundedInt("skip", skip, 0, 0, Integer.MAX_VALUE));
-        return catalog.list(query).map(page -> Response.ok(page.items().stream().map(this::withPendingBeat).toList())
+        return book.list(query).map(page -> Response.ok(page.items().stream().map(this::withPendingBeat).toList())
                 .header(TOTAL_COUNT, page.total()).build());
     }
 
@@ -92,7 +88,7 @@ public class ServiceResource {
     @Operation(summary = "Get a service")
     @APIResponse(responseCode = "404", description = "No such service", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<ServiceSnapshot> get(@PathParam("id") String id) {
-        return catalog.get(PathIds.parse("service", id)).map(this::withPendingBeat);
+        return book.get(PathIds.parse("service", id)).map(this::withPendingBeat);
     }
 
     @PUT
@@ -100,7 +96,7 @@ public class ServiceResource {
     @RolesAllowed({ Roles.OPERATOR, Roles.ADMIN })
     @Operation(summary = "Change a service", description = "Only the fields sent change.")
     public Uni<ServiceSnapshot> update(@PathParam("id") String id, ServiceUpdate update) {
-        return catalog.update(PathIds.parse("service", id), update);
+        return book.update(PathIds.parse("service", id), update);
     }
 
     @DELETE
@@ -110,7 +106,7 @@ public class ServiceResource {
     @APIResponse(responseCode = "204", description = "Deregistered")
     public Uni<Response> deregister(@PathParam("id") String id) {
         var serviceId = PathIds.parse("service", id);
-        return catalog.deregister(serviceId).invoke(() -> known.forget(serviceId))
+        return book.deregister(serviceId).invoke(() -> heartbeats.deregistered(serviceId))
                 .map(ignored -> Response.noContent().build());
     }
 
@@ -140,7 +136,6 @@ public class ServiceResource {
         }
         return Arrays.stream(raw.split(",")).map(String::trim).filter(t -> !t.isEmpty()).distinct().toList();
     }
-
 
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.trim();

@@ -9,7 +9,7 @@ import io.devops.common.consumer.IdempotentConsumer;
 import io.devops.common.events.EventCodec;
 import io.devops.common.events.HealthTransition;
 import io.devops.common.events.IncomingEvent;
-import io.devops.registry.service.ServiceCatalog;
+import io.devops.registry.service.ServiceBook;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
@@ -23,12 +23,12 @@ public class HealthEventConsumer {
 
     private final IdempotentConsumer idempotent;
     private final EventCodec codec;
-    private final ServiceCatalog catalog;
+    private final ServiceBook book;
 
-    HealthEventConsumer(IdempotentConsumer idempotent, EventCodec codec, ServiceCatalog catalog) {
+    HealthEventConsumer(IdempotentConsumer idempotent, EventCodec codec, ServiceBook book) {
         this.idempotent = idempotent;
         this.codec = codec;
-        this.catalog = catalog;
+        this.book = book;
     }
 
     @Incoming("monitoring-health")
@@ -36,6 +36,6 @@ public class HealthEventConsumer {
     public Uni<Void> consume(ConsumerRecord<String, String> record) {
         IncomingEvent event = IncomingEvent.from(record);
         HealthTransition transition = codec.decode(event, HealthTransition.CONTRACT);
-        return idempotent.processOnce(CONSUMER, event, () -> catalog.applyHealth(transition));
+        return idempotent.processOnce(CONSUMER, event, () -> book.applyHealth(transition));
     }
 }

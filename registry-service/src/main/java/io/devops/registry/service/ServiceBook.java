@@ -33,13 +33,15 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The catalog's use cases. Each change locks the service's row, writes it and appends its snapshot
+ * The catalog's operations: registration, query, update, deregistration, and the status changes
+ * that health transitions and leases cause (heartbeat times alone are written by the heartbeat
+ * feature, through {@link ServiceRepository#recordBeats}). Each change locks the service's row, writes it and appends its snapshot
  * to the outbox in one transaction, so the {@code registry.services} topic sees every committed
  * change, in order, and nothing else.
  */
 @ApplicationScoped
-public class ServiceCatalog {
-    private static final Logger LOG = Logger.getLogger(ServiceCatalog.class);
+public class ServiceBook {
+    private static final Logger LOG = Logger.getLogger(ServiceBook.class);
 
     private final ServiceRepository repository;
     private final ServiceMapper mapper;
@@ -47,7 +49,7 @@ public class ServiceCatalog {
     private final RegistrySettings settings;
     private final MeterRegistry meters;
 
-    ServiceCatalog(ServiceRepository repository, ServiceMapper mapper, Outbox outbox, RegistrySettings settings,
+    ServiceBook(ServiceRepository repository, ServiceMapper mapper, Outbox outbox, RegistrySettings settings,
             MeterRegistry meters) {
         this.repository = repository;
         this.mapper = mapper;
@@ -278,6 +280,4 @@ public class ServiceCatalog {
     private static List<String> distinct(List<String> values) {
         return values == null ? List.of() : new ArrayList<>(new LinkedHashSet<>(values));
     }
-
-    /** Microsecond precision, as PostgreSQL stores it, so a value read back equals the one written. */
 }

@@ -1,13 +1,12 @@
-package io.devops.collector;
+package io.devops.collector.collection;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,22 +16,19 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.devops.collector.CollectorSettings;
 import io.devops.collector.buffer.DiskBuffer;
 import io.devops.collector.host.HostSampler;
 import io.devops.collector.node.NodeFactsReader;
 import io.devops.collector.node.NodeIdentity;
 import io.devops.collector.shipping.BatchShipper;
-import io.devops.common.events.CloudEventHeaders;
 import io.devops.common.events.EventCodec;
 import io.devops.common.events.MetricBatch;
 import io.devops.common.events.NodeFacts;
+import io.devops.common.events.OutgoingEvent;
 import io.devops.common.events.Topic;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -104,7 +100,7 @@ public class HostCollector {
         CollectorSettings.Buffer bufferSettings = settings.buffer();
         buffer = new DiskBuffer(bufferSettings.directory(), bufferSettings.maxSize().asLongValue(), bufferSettings.maxAge(),
                 bufferSettings.segmentSize().asLongValue());
-        producer = new KafkaProducer<>(producerConfig());
+        producer = new KafkaProducer<>(BatchShipper.producerConfig(kafkaConfig, "collector-agent-" + nodeId));
         Counter sent = Counter.builder("collector.batches.sent").description("Batches Kafka acknowledged").register(meters);
         Counter failed = Counter.builder("collector.batches.failed")
                 .description("Shipping rounds that failed because Kafka was unavailable").register(meters);
@@ -168,17 +164,10 @@ public class HostCollector {
     void publishFacts() {
         try {
             NodeFacts facts = NodeFactsReader.read(sampler, nodeId, settings.nodeType(), agentVersion);
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topic.NODES_INVENTORY.topicName(), nodeId,
-                    codec.encode(facts).getBytes(StandardCharsets.UTF_8));
-            header(record, CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_1_0);
-            header(record, CloudEventHeaders.ID, java.util.UUID.randomUUID().toString());
-            header(record, CloudEventHeaders.TYPE, NodeFacts.TYPE);
-            header(record, CloudEventHeaders.SOURCE, "/collector-agent/" + nodeId);
-            header(record, CloudEventHeaders.TIME, facts.reportedAt().toString());
-            header(record, CloudEventHeaders.SUBJECT, nodeId);
-            header(record, CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.JSON);
+            OutgoingEvent event = OutgoingEvent.of(Topic.NODES_INVENTORY, nodeId, UUID.randomUUID().toString(), NodeFacts.TYPE,
+                    "/collector-agent/" + nodeId, facts.reportedAt(), codec.encode(facts));
             // The facts are state: if Kafka is away this one is lost and the next, a few minutes later, replaces it.
-            producer.send(record, (metadata, failure) -> {
+            producer.send(event.toRecord(), (metadata, failure) -> {
                 if (failure != null) {
                     LOG.warnf("node facts not published, next try in %s: %s", settings.inventoryInterval(),
                             failure.getMessage());
@@ -201,24 +190,6 @@ public class HostCollector {
 
     public String nodeId() {
         return nodeId;
-    }
-
-    private Map<String, Object> producerConfig() {
-        Map<String, Object> config = new HashMap<>();
-        kafkaConfig.forEach((key, value) -> {
-            if (ProducerConfig.configNames().contains(key)) {
-                config.put(key, value);
-            }
-        });
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "collector-agent-" + nodeId);
-        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        BatchShipper.configure(config);
-        return config;
-    }
-
-    private static void header(ProducerRecord<String, byte[]> record, String name, String value) {
-        record.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Batches waiting in the disk buffer for Kafka. */

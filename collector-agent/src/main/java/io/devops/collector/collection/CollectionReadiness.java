@@ -1,4 +1,4 @@
-package io.devops.collector;
+package io.devops.collector.collection;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
