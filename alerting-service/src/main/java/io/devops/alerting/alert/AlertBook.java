@@ -5,27 +5,24 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 
-import io.devops.alerting.notify.GroupFlusher;
 import io.devops.common.paging.Page;
 import io.devops.common.problem.ProblemException;
 import io.opentelemetry.instrumentation.annotations.SpanAttribute;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 
 /**
- * The alert lifecycle: open (firing) → acknowledged → resolved. Changes go through
- * {@link AlertWriter}, each call in a transaction of its own; reads through the repository.
+ * The alert lifecycle ({@link AlertStatus}): open (firing) → acknowledged → resolved. Changes go
+ * through {@link AlertWriter}, each call in a transaction of its own, and are announced with
+ * {@link AlertsCommitted} once committed; reads go through the repository.
  */
 @ApplicationScoped
 public class AlertBook {
-    public static final String OPEN = "open";
-    public static final String ACKNOWLEDGED = "acknowledged";
-    public static final String RESOLVED = "resolved";
     /** Who resolves an alert whose end passed. */
     public static final String EXPIRY = "expiry";
 
@@ -33,14 +30,14 @@ public class AlertBook {
     private final AlertMapper mapper;
     private final AlertWriter writer;
     private final Pool pool;
-    private final GroupFlusher flusher;
+    private final Event<AlertsCommitted> committed;
 
-    AlertBook(AlertRepository repository, AlertMapper mapper, AlertWriter writer, Pool pool, GroupFlusher flusher) {
+    AlertBook(AlertRepository repository, AlertMapper mapper, AlertWriter writer, Pool pool, Event<AlertsCommitted> committed) {
         this.repository = repository;
         this.mapper = mapper;
         this.writer = writer;
         this.pool = pool;
-        this.flusher = flusher;
+        this.committed = committed;
     }
 
     /** What a firing did: opened a new alert, or fired an unresolved one again. */
@@ -60,31 +57,28 @@ public class AlertBook {
     @WithSpan("alerting.fire")
     public Uni<Fired> fire(AlertFiring firing, String actor) {
         return pool.withTransaction(connection -> writer.apply(connection, List.of(AlertSignal.fire(firing, actor))))
-                .invoke(flusher::wake)
+                .invoke(this::announceCommitted)
                 .map(outcomes -> new Fired(mapper.toView(outcomes.get(0).alert()), outcomes.get(0).opened()));
     }
 
     /** Signals from a source, in their order, in one transaction: see {@link AlertWriter#apply}. */
     @WithSpan("alerting.record")
     public Uni<Void> record(List<AlertSignal> signals) {
-        return pool.withTransaction(connection -> writer.apply(connection, signals)).invoke(flusher::wake).replaceWithVoid();
+        return pool.withTransaction(connection -> writer.apply(connection, signals)).invoke(this::announceCommitted).replaceWithVoid();
     }
 
-    @WithSession
     @WithSpan("alerting.get")
     public Uni<AlertDetail> get(@SpanAttribute("alert.id") UUID id) {
         return repository.findById(id).chain(found -> {
             Alert row = require(found, id);
             return repository.history(id).chain(steps -> repository.notifications(id).map(notifications -> new AlertDetail(
-                    mapper.toView(row), steps.stream().map(step -> new AlertDetail.Step(step.at, step.action, step.actor,
-                            step.comment)).toList(), mapper.notifications(notifications))));
+                    mapper.toView(row), steps, mapper.notifications(notifications))));
         });
     }
 
-    @WithSession
     @WithSpan("alerting.list")
     public Uni<Page<AlertView>> list(AlertQuery query) {
-        return repository.search(query, mapper.json(query.labels()))
+        return repository.search(query)
                 .map(page -> new Page<>(page.items().stream().map(mapper::toView).toList(), page.total()));
     }
 
@@ -93,9 +87,9 @@ public class AlertBook {
     public Uni<AlertView> acknowledge(@SpanAttribute("alert.id") UUID id, @Valid AlertNote note, String actor) {
         return pool.withTransaction(connection -> writer.lock(connection, id).chain(found -> {
             Alert row = require(found, id);
-            if (!OPEN.equals(row.status)) {
+            if (!AlertStatus.OPEN.equals(row.status)) {
                 return Uni.createFrom().failure(ProblemException.conflict("alert " + id + " is " + row.status
-                        + (ACKNOWLEDGED.equals(row.status) ? " (by " + row.acknowledgedBy + ")" : "")
+                        + (AlertStatus.ACKNOWLEDGED.equals(row.status) ? " (by " + row.acknowledgedBy + ")" : "")
                         + "; only an open alert can be acknowledged"));
             }
             return writer.acknowledge(connection, row, actor, comment(note)).map(ignored -> mapper.toView(row));
@@ -107,12 +101,12 @@ public class AlertBook {
     public Uni<AlertView> resolve(@SpanAttribute("alert.id") UUID id, @Valid AlertNote note, String actor) {
         return pool.withTransaction(connection -> writer.lock(connection, id).chain(found -> {
             Alert row = require(found, id);
-            if (RESOLVED.equals(row.status)) {
+            if (AlertStatus.RESOLVED.equals(row.status)) {
                 return Uni.createFrom().failure(ProblemException.conflict("alert " + id + " was resolved at "
                         + row.resolvedAt + (row.resolvedBy == null ? "" : " by " + row.resolvedBy)));
             }
             return writer.resolve(connection, List.of(row), actor, comment(note), "hand").map(ignored -> mapper.toView(row));
-        })).invoke(flusher::wake);
+        })).invoke(this::announceCommitted);
     }
 
     /**
@@ -122,7 +116,11 @@ public class AlertBook {
     @WithSpan("alerting.expire")
     public Uni<Integer> expire(int max) {
         return pool.withTransaction(connection -> writer.expired(connection, max).chain(rows -> writer.resolve(connection,
-                rows, EXPIRY, "not re-sent before its end", "expiry").replaceWith(rows.size()))).invoke(flusher::wake);
+                rows, EXPIRY, "not re-sent before its end", "expiry").replaceWith(rows.size()))).invoke(this::announceCommitted);
+    }
+
+    private void announceCommitted() {
+        committed.fire(new AlertsCommitted());
     }
 
     private static Alert require(Alert row, UUID id) {

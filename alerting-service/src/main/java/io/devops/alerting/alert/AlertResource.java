@@ -39,8 +39,7 @@ import io.smallrye.mutiny.Uni;
 @Consumes(MediaType.APPLICATION_JSON)
 public class AlertResource {
     static final String TOTAL_COUNT = "X-Total-Count";
-    private static final List<String> STATUSES = List.of(AlertBook.OPEN, AlertBook.ACKNOWLEDGED, AlertBook.RESOLVED);
-    private static final List<String> SEVERITIES = List.of("info", "warning", "critical");
+        private static final List<String> SEVERITIES = List.of("info", "warning", "critical");
 
     private final AlertBook book;
 
@@ -79,7 +78,7 @@ public class AlertResource {
         OffsetDateTime fromTime = QueryParams.timestamp("from", from);
         OffsetDateTime toTime = QueryParams.timestamp("to", to);
         QueryParams.range("from", fromTime, "to", toTime);
-        AlertQuery query = new AlertQuery(QueryParams.oneOf("status", status, STATUSES),
+        AlertQuery query = new AlertQuery(QueryParams.oneOf("status", status, AlertStatus.ALL),
                 QueryParams.oneOf("severity", severity, SEVERITIES), blankToNull(serviceName != null ? serviceName : service),
                 QueryParams.pairs("label", labels), fromTime, toTime, QueryParams.boundedInt("limit", limit, 100, 0, 1000),
                 QueryParams.boundedInt("skip", skip, 0, 0, Integer.MAX_VALUE));

@@ -1,13 +1,13 @@
 package io.devops.alerting.alert;
 
-import static io.devops.common.time.Timestamps.now;
-
+import java.time.InstantSource;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.devops.alerting.AlertingSettings;
 import io.devops.common.PlatformSettings;
+import io.devops.common.time.Timestamps;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -27,8 +27,10 @@ public class AlertRetention {
     private final AlertingSettings.Retention retention;
     private final MeterRegistry meters;
     private final String schema;
+    private final InstantSource clock;
 
-    AlertRetention(Pool pool, AlertingSettings settings, MeterRegistry meters, PlatformSettings platform) {
+    AlertRetention(Pool pool, AlertingSettings settings, MeterRegistry meters, PlatformSettings platform, InstantSource clock) {
+        this.clock = clock;
         this.pool = pool;
         this.retention = settings.retention();
         this.meters = meters;
@@ -46,7 +48,7 @@ public class AlertRetention {
     }
 
     private Uni<Void> purge(String what, String sql, long keptMillis) {
-        return pool.preparedQuery(sql).execute(Tuple.of(now().minusNanos(keptMillis * 1_000_000), BATCH)).chain(rows -> {
+        return pool.preparedQuery(sql).execute(Tuple.of(Timestamps.now(clock).minusNanos(keptMillis * 1_000_000), BATCH)).chain(rows -> {
             meters.counter("alerting.retention.deleted", "what", what).increment(rows.rowCount());
             return rows.rowCount() == BATCH ? purge(what, sql, keptMillis) : Uni.createFrom().voidItem();
         });

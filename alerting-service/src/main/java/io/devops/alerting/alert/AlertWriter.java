@@ -1,10 +1,8 @@
 package io.devops.alerting.alert;
 
-import static io.devops.common.time.Timestamps.now;
-
+import java.time.InstantSource;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,12 +16,13 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.devops.alerting.notify.GroupRouter;
 import io.devops.common.PlatformSettings;
 import io.devops.common.events.AlertEvent;
 import io.devops.common.events.Topic;
 import io.devops.common.outbox.Outbox;
+import io.devops.common.time.Timestamps;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.arc.All;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -32,32 +31,33 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * Writes the alert lifecycle set-wise, in the caller's transaction on the raw SQL client: a whole
  * poll of signals costs a handful of statements (locks, one lookup, batched inserts and updates,
- * the history, the outbox, the notification groups) instead of a round of them per alert. Every
- * change is written with its history step and its {@code alerting.alerts} event, so the topic sees
- * every committed change, in order per fingerprint, and nothing else.
+ * the history, the outbox, and what the {@link AlertChangeListener}s add) instead of a round of
+ * them per alert. Every change is written with its history step and its {@code alerting.alerts}
+ * event, so the topic sees every committed change, in order per fingerprint, and nothing else.
  */
 @ApplicationScoped
 public class AlertWriter {
-    static final String COLUMNS = "id, fingerprint, title, message, severity, service_name, status, source, "
-            + "labels::text as labels, annotations::text as annotations, metadata::text as metadata, starts_at, ends_at, "
-            + "last_fired_at, fire_count, created_at, updated_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by";
-    private static final String ROW_VALUES = "$2, $3, $4, $5, $6, $7, $8, $9::text::jsonb, $10::text::jsonb, $11::text::jsonb,"
-            + " $12, $13, $14, $15, $16, $17, $18, $19, $20, $21";
-
     private final AlertMapper mapper;
     private final Outbox outbox;
-    private final GroupRouter groups;
+    private final List<AlertChangeListener> listeners;
     private final MeterRegistry meters;
+    private final InstantSource clock;
     private final String table;
-    private final String history;
+    private final String insert;
+    private final String update;
+    private final String insertStep;
 
-    AlertWriter(AlertMapper mapper, Outbox outbox, GroupRouter groups, MeterRegistry meters, PlatformSettings settings) {
+    AlertWriter(AlertMapper mapper, Outbox outbox, @All List<AlertChangeListener> listeners, MeterRegistry meters,
+            PlatformSettings settings, InstantSource clock) {
         this.mapper = mapper;
         this.outbox = outbox;
-        this.groups = groups;
+        this.listeners = listeners;
         this.meters = meters;
-        this.table = settings.schema() + ".alert";
-        this.history = settings.schema() + ".alert_history";
+        this.clock = clock;
+        this.table = settings.schema() + "." + AlertTable.NAME;
+        this.insert = AlertTable.insert(table);
+        this.update = AlertTable.update(table);
+        this.insertStep = AlertHistory.insert(settings.schema() + ".alert_history");
     }
 
     /** What a signal did: the alert as the batch left it (null when a resolve found none), and whether it opened. */
@@ -66,16 +66,16 @@ public class AlertWriter {
 
     /** Everything a batch changes, written at its end. */
     private final class Changes {
-        final OffsetDateTime now = now();
+        final OffsetDateTime now = Timestamps.now(clock);
         final Map<UUID, Alert> inserted = new LinkedHashMap<>();
         final Map<UUID, Alert> updated = new LinkedHashMap<>();
         final List<Tuple> steps = new ArrayList<>();
         final List<Outbox.Message> events = new ArrayList<>();
-        final List<GroupRouter.Opening> openings = new ArrayList<>();
+        final List<AlertChanges.Opened> openings = new ArrayList<>();
         final Set<UUID> resolved = new LinkedHashSet<>();
 
         void step(Alert row, String action, String actor, String comment) {
-            steps.add(Tuple.of(row.id, now, action, actor, comment));
+            steps.add(AlertHistory.tuple(row.id, now, action, actor, comment));
         }
 
         void publish(Alert row) {
@@ -89,13 +89,13 @@ public class AlertWriter {
         }
 
         void close(Alert row, String actor, String comment, String by) {
-            row.status = AlertBook.RESOLVED;
+            row.status = AlertStatus.RESOLVED;
             row.resolvedAt = now;
             row.resolvedBy = actor;
             row.endsAt = now;
             row.updatedAt = now;
             changed(row);
-            step(row, AlertHistoryEntry.RESOLVED, actor, comment);
+            step(row, AlertHistory.RESOLVED, actor, comment);
             publish(row);
             resolved.add(row.id);
             meters.counter("alerting.alerts.resolved", "severity", row.severity, "by", by).increment();
@@ -121,12 +121,12 @@ public class AlertWriter {
         String[] sorted = new TreeSet<>(List.of(fingerprints)).toArray(String[]::new);
         return connection.preparedQuery("select count(pg_advisory_xact_lock(hashtextextended(f, 0))) from unnest($1::text[]) f")
                 .execute(Tuple.of((Object) sorted))
-                .chain(() -> connection.preparedQuery("select " + COLUMNS + " from " + table
+                .chain(() -> connection.preparedQuery("select " + AlertTable.select() + " from " + table
                         + " where fingerprint = any($1) and status <> 'resolved'").execute(Tuple.of((Object) sorted)))
                 .chain(rows -> {
                     Map<String, Alert> unresolved = new HashMap<>();
                     for (Row row : rows) {
-                        Alert alert = mapper.fromRow(row);
+                        Alert alert = AlertTable.read(row);
                         unresolved.put(alert.fingerprint, alert);
                     }
                     Changes changes = new Changes();
@@ -155,19 +155,19 @@ public class AlertWriter {
 
     /** The alert, locked until the transaction ends, so concurrent changes to one alert queue up; null when none. */
     public Uni<Alert> lock(SqlConnection connection, UUID id) {
-        return connection.preparedQuery("select " + COLUMNS + " from " + table + " where id = $1 for update")
-                .execute(Tuple.of(id)).map(rows -> rows.size() == 0 ? null : mapper.fromRow(rows.iterator().next()));
+        return connection.preparedQuery("select " + AlertTable.select() + " from " + table + " where id = $1 for update")
+                .execute(Tuple.of(id)).map(rows -> rows.size() == 0 ? null : AlertTable.read(rows.iterator().next()));
     }
 
     /** Someone is on it: the alert (open, locked) becomes acknowledged, so its notifications stop. */
     public Uni<Void> acknowledge(SqlConnection connection, Alert row, String actor, String comment) {
         Changes changes = new Changes();
-        row.status = AlertBook.ACKNOWLEDGED;
+        row.status = AlertStatus.ACKNOWLEDGED;
         row.acknowledgedAt = changes.now;
         row.acknowledgedBy = actor;
         row.updatedAt = changes.now;
         changes.changed(row);
-        changes.step(row, AlertHistoryEntry.ACKNOWLEDGED, actor, comment);
+        changes.step(row, AlertHistory.ACKNOWLEDGED, actor, comment);
         changes.publish(row);
         meters.counter("alerting.alerts.acknowledged", "severity", row.severity).increment();
         return write(connection, changes);
@@ -182,11 +182,11 @@ public class AlertWriter {
 
     /** Unresolved alerts whose end has passed (their source stopped re-sending them), locked, oldest end first. */
     public Uni<List<Alert>> expired(SqlConnection connection, int max) {
-        return connection.preparedQuery("select " + COLUMNS + " from " + table + " where status <> 'resolved' and ends_at < $1"
-                + " order by ends_at limit $2 for update skip locked").execute(Tuple.of(now(), max))
+        return connection.preparedQuery("select " + AlertTable.select() + " from " + table + " where status <> 'resolved'"
+                + " and ends_at < $1 order by ends_at limit $2 for update skip locked").execute(Tuple.of(Timestamps.now(clock), max))
                 .map(rows -> {
                     List<Alert> expired = new ArrayList<>(rows.size());
-                    rows.forEach(row -> expired.add(mapper.fromRow(row)));
+                    rows.forEach(row -> expired.add(AlertTable.read(row)));
                     return expired;
                 });
     }
@@ -212,7 +212,7 @@ public class AlertWriter {
         existing.updatedAt = changes.now;
         changes.changed(existing);
         if (changed) {
-            changes.step(existing, AlertHistoryEntry.FIRED_AGAIN, signal.actor(), null);
+            changes.step(existing, AlertHistory.FIRED_AGAIN, signal.actor(), null);
         }
         count("alerting.alerts.deduplicated", firing);
     }
@@ -227,7 +227,7 @@ public class AlertWriter {
         row.message = firing.message();
         row.severity = firing.severity();
         row.serviceName = firing.serviceName();
-        row.status = AlertBook.OPEN;
+        row.status = AlertStatus.OPEN;
         row.source = firing.source();
         row.labels = mapper.json(labels);
         row.annotations = mapper.json(new TreeMap<>(firing.annotations()));
@@ -239,48 +239,40 @@ public class AlertWriter {
         row.createdAt = changes.now;
         row.updatedAt = changes.now;
         changes.inserted.put(row.id, row);
-        changes.step(row, AlertHistoryEntry.FIRED, signal.actor(), null);
+        changes.step(row, AlertHistory.FIRED, signal.actor(), null);
         changes.publish(row);
-        changes.openings.add(new GroupRouter.Opening(row.id, labels, row.severity, row.source));
+        changes.openings.add(new AlertChanges.Opened(row.id, labels, row.severity, row.source));
         count("alerting.alerts.opened", firing);
         return row;
     }
 
     /**
-     * Writes a batch's changes. Alert rows first: every writer takes its alert row locks before any
-     * group row lock, so a batch and a change by hand never wait on each other in a cycle.
+     * Writes a batch's changes, then hands them to the listeners on the same connection. Alert rows
+     * first: every writer takes its alert row locks before any group row lock, so a batch and a
+     * change by hand never wait on each other in a cycle.
      */
     private Uni<Void> write(SqlConnection connection, Changes changes) {
         Uni<Void> written = Uni.createFrom().voidItem();
         if (!changes.inserted.isEmpty()) {
-            written = written.chain(() -> connection.preparedQuery("insert into " + table + " (id, fingerprint, title, message,"
-                    + " severity, service_name, status, source, labels, annotations, metadata, starts_at, ends_at, last_fired_at,"
-                    + " fire_count, created_at, updated_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by) values ($1, "
-                    + ROW_VALUES + ")").executeBatch(changes.inserted.values().stream().map(AlertWriter::tuple).toList())
-                    .replaceWithVoid());
+            written = written.chain(() -> connection.preparedQuery(insert)
+                    .executeBatch(changes.inserted.values().stream().map(AlertTable::tuple).toList()).replaceWithVoid());
         }
         if (!changes.updated.isEmpty()) {
-            written = written.chain(() -> connection.preparedQuery("update " + table + " set (fingerprint, title, message,"
-                    + " severity, service_name, status, source, labels, annotations, metadata, starts_at, ends_at, last_fired_at,"
-                    + " fire_count, created_at, updated_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by) = ("
-                    + ROW_VALUES + ") where id = $1")
-                    .executeBatch(changes.updated.values().stream().map(AlertWriter::tuple).toList()).replaceWithVoid());
+            written = written.chain(() -> connection.preparedQuery(update)
+                    .executeBatch(changes.updated.values().stream().map(AlertTable::tuple).toList()).replaceWithVoid());
         }
         if (!changes.steps.isEmpty()) {
-            written = written.chain(() -> connection.preparedQuery("insert into " + history
-                    + " (alert_id, at, action, actor, comment) values ($1, $2, $3, $4, $5)").executeBatch(changes.steps)
-                    .replaceWithVoid());
+            written = written.chain(() -> connection.preparedQuery(insertStep).executeBatch(changes.steps).replaceWithVoid());
         }
-        return written.chain(() -> outbox.append(connection, changes.events))
-                .chain(() -> groups.opened(connection, changes.openings, changes.now))
-                .chain(() -> groups.resolved(connection, changes.resolved, changes.now));
-    }
-
-    private static Tuple tuple(Alert row) {
-        return Tuple.from(Arrays.asList(row.id, row.fingerprint, row.title, row.message, row.severity,
-                row.serviceName, row.status, row.source, row.labels, row.annotations, row.metadata, row.startsAt, row.endsAt,
-                row.lastFiredAt, row.fireCount, row.createdAt, row.updatedAt, row.acknowledgedAt, row.acknowledgedBy,
-                row.resolvedAt, row.resolvedBy));
+        written = written.chain(() -> outbox.append(connection, changes.events));
+        if (changes.openings.isEmpty() && changes.resolved.isEmpty()) {
+            return written;
+        }
+        AlertChanges followed = new AlertChanges(changes.now, changes.openings, changes.resolved);
+        for (AlertChangeListener listener : listeners) {
+            written = written.chain(() -> listener.written(connection, followed));
+        }
+        return written;
     }
 
     private void count(String name, AlertFiring firing) {

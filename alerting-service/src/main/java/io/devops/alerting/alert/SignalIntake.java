@@ -10,16 +10,17 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.jboss.logging.Logger;
 
-import io.devops.alerting.notify.GroupFlusher;
 import io.devops.common.consumer.DeadLetters;
 import io.devops.common.consumer.IdempotentConsumer;
 import io.devops.common.events.IncomingEvent;
+import io.devops.common.retry.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -39,6 +40,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 public class SignalIntake {
     private static final Logger LOG = Logger.getLogger(SignalIntake.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
     private final Pool pool;
@@ -46,12 +48,12 @@ public class SignalIntake {
     private final DeadLetters deadLetters;
     private final AlertWriter writer;
     private final MeterRegistry meters;
-    private final GroupFlusher flusher;
+    private final Event<AlertsCommitted> committed;
     private volatile boolean stopping;
 
     SignalIntake(Pool pool, IdempotentConsumer idempotent, DeadLetters deadLetters, AlertWriter writer, MeterRegistry meters,
-            GroupFlusher flusher) {
-        this.flusher = flusher;
+            Event<AlertsCommitted> committed) {
+        this.committed = committed;
         this.pool = pool;
         this.idempotent = idempotent;
         this.deadLetters = deadLetters;
@@ -75,6 +77,7 @@ public class SignalIntake {
             BiFunction<SqlConnection, List<T>, Uni<List<AlertSignal>>> signals) {
         List<Decoded<T>> decoded = new ArrayList<>(records.count());
         Timer lag = meters.timer("alerting.intake.lag", "consumer", consumer);
+        // wall-clock time, as Kafka stamps its records
         long now = System.currentTimeMillis();
         for (ConsumerRecord<String, String> record : records) {
             lag.record(Math.max(0, now - record.timestamp()), TimeUnit.MILLISECONDS);
@@ -90,7 +93,7 @@ public class SignalIntake {
         }
         meters.summary("alerting.intake.events", "consumer", consumer).record(decoded.size());
         Timer timer = meters.timer("alerting.intake", "consumer", consumer);
-        int failedRounds = 0;
+        Backoff backoff = new Backoff(FIRST_BACKOFF, MAX_BACKOFF);
         while (true) {
             try {
                 Timer.Sample timing = Timer.start();
@@ -103,7 +106,8 @@ public class SignalIntake {
                             return signals.apply(connection, events).chain(list -> writer.apply(connection, list));
                         })).await().atMost(TIMEOUT);
                 timing.stop(timer);
-                flusher.wake();
+                committed.fire(new AlertsCommitted());
+                int failedRounds = backoff.succeeded();
                 if (failedRounds > 0) {
                     LOG.infof("%s writes again after %d failed rounds", consumer, failedRounds);
                 }
@@ -113,14 +117,14 @@ public class SignalIntake {
                     // not acknowledged: the poll is delivered again after the restart
                     throw new IllegalStateException(consumer + " stops with a poll unwritten", e);
                 }
-                failedRounds++;
+                int failedRounds = backoff.failed();
                 meters.counter("alerting.intake.failures", "consumer", consumer).increment();
-                if (failedRounds == 1 || failedRounds % 20 == 0) {
+                if (backoff.worthLogging()) {
                     LOG.warnf("%s could not write %d events (%d times), retrying: %s", consumer, decoded.size(), failedRounds,
                             e.toString());
                 }
                 try {
-                    Thread.sleep(Math.min(MAX_BACKOFF.toMillis(), 100L << Math.min(failedRounds, 6)));
+                    Thread.sleep(backoff.delay().toMillis());
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException(consumer + " was interrupted while PostgreSQL was away", interrupted);

@@ -2,8 +2,8 @@ package io.devops.alerting.channel;
 
 import static io.devops.alerting.JsonColumns.LABELS;
 import static io.devops.alerting.JsonColumns.OBJECT;
-import static io.devops.common.time.Timestamps.now;
 
+import java.time.InstantSource;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,13 +16,10 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 
 import io.devops.alerting.JsonColumns;
-import io.devops.alerting.notify.ChannelSender;
-import io.devops.alerting.notify.ChannelTarget;
-import io.devops.alerting.notify.NotificationMessage;
-import io.devops.alerting.routing.RoutingBook;
 import io.devops.common.PlatformSettings;
 import io.devops.common.problem.Problem;
 import io.devops.common.problem.ProblemException;
+import io.devops.common.time.Timestamps;
 import io.opentelemetry.instrumentation.annotations.SpanAttribute;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -35,15 +32,20 @@ import io.smallrye.mutiny.Uni;
 public class ChannelBook {
     private final JsonColumns json;
     private final SecretBox box;
-    private final RoutingBook routing;
+    private final ChannelReferences references;
     private final ChannelSender sender;
+    private final ChannelTargets targets;
+    private final InstantSource clock;
     private final String schema;
 
-    ChannelBook(JsonColumns json, RoutingBook routing, ChannelSender sender, PlatformSettings settings, SecretBox box) {
+    ChannelBook(JsonColumns json, ChannelReferences references, ChannelSender sender, ChannelTargets targets,
+            PlatformSettings settings, SecretBox box, InstantSource clock) {
         this.json = json;
         this.box = box;
-        this.routing = routing;
+        this.references = references;
         this.sender = sender;
+        this.targets = targets;
+        this.clock = clock;
         this.schema = settings.schema();
     }
 
@@ -52,7 +54,7 @@ public class ChannelBook {
     public Uni<ChannelView> create(@NotNull(message = "a JSON body is required") @Valid ChannelRequest request) {
         Channel channel = new Channel();
         channel.id = UUID.randomUUID();
-        channel.createdAt = now();
+        channel.createdAt = Timestamps.now(clock);
         apply(channel, request, Map.of());
         return unusedName(request.name(), null).chain(() -> channel.<Channel>persist()).map(this::view);
     }
@@ -65,7 +67,7 @@ public class ChannelBook {
             if (found == null) {
                 Channel channel = new Channel();
                 channel.id = UUID.randomUUID();
-                channel.createdAt = now();
+                channel.createdAt = Timestamps.now(clock);
                 apply(channel, request, Map.of());
                 return channel.<Channel>persist().map(this::view);
             }
@@ -121,13 +123,12 @@ public class ChannelBook {
         return Panache.withSession(() -> Channel.<Channel>findById(id)).chain(found -> {
             Channel channel = require(found, id);
             UUID notificationId = UUID.randomUUID();
-            OffsetDateTime now = now();
+            OffsetDateTime now = Timestamps.now(clock);
             NotificationMessage message = new NotificationMessage(NotificationMessage.VERSION, notificationId, "test",
                     NotificationMessage.FIRING, "test-" + channel.id, Map.of(), List.of(), List.of(),
                     "A test message sent by " + (actor == null ? "someone" : actor) + " to check the channel " + channel.name + ".",
                     now);
-            ChannelTarget target = new ChannelTarget(channel.id, channel.name, ChannelType.of(channel.type),
-                    json.read(channel.settings, OBJECT), secrets(channel));
+            ChannelTarget target = targets.target(channel.id, channel.name, channel.type, channel.settings, channel.secrets);
             long started = System.nanoTime();
             return sender.send(target, message).map(ignored -> (String) null)
                     .onFailure().recoverWithItem(failure -> failure instanceof ChannelSender.DeliveryException
@@ -169,7 +170,7 @@ public class ChannelBook {
         channel.type = type.json();
         channel.settings = json.write(settings);
         channel.secrets = box.seal(json.write(secrets));
-        channel.updatedAt = now();
+        channel.updatedAt = Timestamps.now(clock);
     }
 
     private Uni<Void> unusedName(String name, UUID except) {
@@ -183,7 +184,7 @@ public class ChannelBook {
     }
 
     private Uni<Void> notRouted(String name, String change) {
-        return routing.channelsInUse().map(used -> {
+        return references.channelsInUse().map(used -> {
             if (used.contains(name)) {
                 throw ProblemException.conflict("the routing sends to channel '" + name + "'; change the routing before the"
                         + " channel is " + change);
@@ -198,14 +199,8 @@ public class ChannelBook {
         return opened == null ? Map.of() : json.read(opened, LABELS);
     }
 
-    /** The channel's secrets; null when they cannot be opened with the key this service has. */
-    private Map<String, Object> secrets(Channel channel) {
-        String opened = box.openOrNull(channel.secrets);
-        return opened == null ? null : json.read(opened, OBJECT);
-    }
-
     private ChannelView view(Channel channel) {
-        Map<String, Object> secrets = secrets(channel);
+        Map<String, Object> secrets = targets.secrets(channel.secrets);
         return new ChannelView(channel.id, channel.name, channel.type, json.read(channel.settings, OBJECT),
                 secrets == null ? List.of() : List.copyOf(new TreeSet<>(secrets.keySet())), channel.createdAt, channel.updatedAt);
     }

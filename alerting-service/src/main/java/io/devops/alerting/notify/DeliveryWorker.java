@@ -1,9 +1,7 @@
 package io.devops.alerting.notify;
 
-import static io.devops.alerting.JsonColumns.OBJECT;
-import static io.devops.common.time.Timestamps.now;
-
 import java.time.Duration;
+import java.time.InstantSource;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,7 +10,6 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -21,11 +18,15 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import io.devops.alerting.JsonColumns;
 import io.devops.alerting.AlertingSettings;
-import io.devops.alerting.channel.ChannelType;
-import io.devops.alerting.channel.SecretBox;
+import io.devops.alerting.JsonColumns;
+import io.devops.alerting.channel.ChannelSender;
+import io.devops.alerting.channel.ChannelTarget;
+import io.devops.alerting.channel.ChannelTargets;
+import io.devops.alerting.channel.NotificationMessage;
 import io.devops.common.PlatformSettings;
+import io.devops.common.retry.Backoff;
+import io.devops.common.time.Timestamps;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -51,7 +52,7 @@ public class DeliveryWorker {
 
     private final Pool pool;
     private final JsonColumns json;
-    private final SecretBox box;
+    private final ChannelTargets channels;
     private final ChannelSender sender;
     private final MeterRegistry meters;
     private final AlertingSettings.Delivery settings;
@@ -65,11 +66,13 @@ public class DeliveryWorker {
     private final AtomicBoolean moreDue = new AtomicBoolean();
     private final Vertx vertx;
     private final Duration pollInterval;
+    private final InstantSource clock;
     private long timer;
 
     DeliveryWorker(Pool pool, JsonColumns json, ChannelSender sender, MeterRegistry meters, AlertingSettings settings,
-            PlatformSettings platform, Vertx vertx, SecretBox box) {
-        this.box = box;
+            PlatformSettings platform, Vertx vertx, ChannelTargets channels, InstantSource clock) {
+        this.channels = channels;
+        this.clock = clock;
         this.vertx = vertx;
         this.pollInterval = settings.notifications().pollInterval();
         this.pool = pool;
@@ -123,7 +126,7 @@ public class DeliveryWorker {
     }
 
     private Uni<List<Due>> claim(int max) {
-        OffsetDateTime now = now();
+        OffsetDateTime now = Timestamps.now(clock);
         return pool.withTransaction(connection -> connection.preparedQuery("update " + schema + ".delivery d set"
                 + " attempts = d.attempts + 1, next_attempt_at = $2, updated_at = $1 from (select id from " + schema
                 + ".delivery where status = 'pending' and next_attempt_at <= $1 order by next_attempt_at limit $3"
@@ -135,28 +138,18 @@ public class DeliveryWorker {
                     List<Row> rows = new ArrayList<>();
                     claimed.forEach(rows::add);
                     UUID[] notifications = rows.stream().map(row -> row.getUUID(4)).distinct().toArray(UUID[]::new);
-                    UUID[] channels = rows.stream().map(row -> row.getUUID(3)).filter(id -> id != null).distinct()
+                    UUID[] channelIds = rows.stream().map(row -> row.getUUID(3)).filter(id -> id != null).distinct()
                             .toArray(UUID[]::new);
                     return connection.preparedQuery("select id, payload::text from " + schema + ".notification where id = any($1)")
-                            .execute(Tuple.of(notifications)).chain(payloads -> connection.preparedQuery("select id, name, type,"
-                                    + " settings::text, secrets from " + schema + ".channel where id = any($1)")
-                                    .execute(Tuple.of(channels)).map(targets -> {
+                            .execute(Tuple.of(notifications)).chain(payloads -> channels.byId(connection, channelIds)
+                                    .map(byId -> {
                                         Map<UUID, NotificationMessage> messages = new HashMap<>();
                                         payloads.forEach(row -> messages.put(row.getUUID(0), json.read(row.getString(1), NotificationMessage.class)));
-                                        Map<UUID, ChannelTarget> byId = new HashMap<>();
-                                        targets.forEach(row -> byId.put(row.getUUID(0), new ChannelTarget(row.getUUID(0),
-                                                row.getString(1), ChannelType.of(row.getString(2)), json.read(row.getString(3), OBJECT),
-                                                secrets(row.getString(4)))));
                                         return rows.stream().map(row -> new Due(row.getUUID(0), row.getInteger(1),
                                                 row.getString(2), row.getUUID(3) == null ? null : byId.get(row.getUUID(3)),
                                                 messages.get(row.getUUID(4)))).toList();
                                     }));
                 }));
-    }
-
-    private Map<String, Object> secrets(String stored) {
-        String opened = box.openOrNull(stored);
-        return opened == null ? null : json.read(opened, OBJECT);
     }
 
     private void send(Due due) {
@@ -187,13 +180,13 @@ public class DeliveryWorker {
     }
 
     private Outcome delivered(Due due) {
-        OffsetDateTime now = now();
+        OffsetDateTime now = Timestamps.now(clock);
         meters.counter("alerting.deliveries", "channel_type", due.channel().type().json(), "outcome", "delivered").increment();
         return new Outcome(due.id(), "delivered", now, null, null, now);
     }
 
     private Outcome failed(Due due, Throwable failure) {
-        OffsetDateTime now = now();
+        OffsetDateTime now = Timestamps.now(clock);
         String error = failure instanceof ChannelSender.DeliveryException ? failure.getMessage()
                 : failure.getClass().getSimpleName() + " while sending";
         boolean last = due.attempts() >= settings.maxAttempts() || due.channel() == null;
@@ -231,11 +224,8 @@ public class DeliveryWorker {
                 .onFailure().invoke(() -> outcomes.addAll(batch));
     }
 
+    /** Exponential, with jitter so that deliveries that failed together do not retry together. */
     private Duration backoff(int attempts) {
-        long base = settings.initialBackoff().toMillis() << Math.min(attempts - 1, 20);
-        long capped = Math.min(base, settings.maxBackoff().toMillis());
-        // ±20 % so that deliveries that failed together do not retry together.
-        return Duration.ofMillis((long) (capped * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble())));
+        return Backoff.jittered(settings.initialBackoff(), settings.maxBackoff(), attempts);
     }
-
 }

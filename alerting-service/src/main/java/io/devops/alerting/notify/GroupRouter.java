@@ -11,6 +11,8 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.devops.alerting.JsonColumns;
+import io.devops.alerting.alert.AlertChangeListener;
+import io.devops.alerting.alert.AlertChanges;
 import io.devops.alerting.routing.RoutingBook;
 import io.devops.alerting.routing.RoutingTree;
 import io.devops.common.PlatformSettings;
@@ -19,14 +21,14 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Puts alerts into notification groups, inside the transaction that changes the alerts: an alert
- * that opens joins a group on every route it takes (forming the group, due after its group_wait,
- * or making an existing one due after its group_interval); an alert that resolves makes its groups
- * due. The {@link GroupFlusher} does the rest, so nothing here waits on a channel. A whole batch of
- * alerts costs two statements.
+ * Puts alerts into notification groups, inside the transaction that changes the alerts (it follows
+ * them as an {@link AlertChangeListener}): an alert that opens joins a group on every route it
+ * takes (forming the group, due after its group_wait, or making an existing one due after its
+ * group_interval); an alert that resolves makes its groups due. The {@link GroupFlusher} does the
+ * rest, so nothing here waits on a channel. A whole batch of alerts costs two statements.
  */
 @ApplicationScoped
-public class GroupRouter {
+public class GroupRouter implements AlertChangeListener {
     private final RoutingBook routing;
     private final JsonColumns json;
     private final String groups;
@@ -39,15 +41,16 @@ public class GroupRouter {
         this.members = settings.schema() + ".group_alert";
     }
 
-    /** An alert that opened, as routing sees it. */
-    public record Opening(UUID alertId, Map<String, String> labels, String severity, String source) {
-    }
-
     private record Group(String path, String key, String route, long waitMs) {
     }
 
+    @Override
+    public Uni<Void> written(SqlConnection connection, AlertChanges changes) {
+        return opened(connection, changes.opened(), changes.at()).chain(() -> resolved(connection, changes.resolved(), changes.at()));
+    }
+
     /** Alerts opened: each joins a group on each route it takes. */
-    public Uni<Void> opened(SqlConnection connection, List<Opening> openings, OffsetDateTime now) {
+    private Uni<Void> opened(SqlConnection connection, List<AlertChanges.Opened> openings, OffsetDateTime now) {
         if (openings.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -57,7 +60,7 @@ public class GroupRouter {
             List<String> paths = new ArrayList<>();
             List<String> keys = new ArrayList<>();
             List<UUID> alerts = new ArrayList<>();
-            for (Opening opening : openings) {
+            for (AlertChanges.Opened opening : openings) {
                 Map<String, String> routingLabels = RoutingTree.routingLabels(opening.labels(), opening.severity(),
                         opening.source());
                 for (RoutingTree.Route route : tree.routesFor(routingLabels)) {
@@ -94,7 +97,7 @@ public class GroupRouter {
     }
 
     /** Alerts resolved: each of their groups becomes due to tell so, no sooner than its group_interval allows. */
-    public Uni<Void> resolved(SqlConnection connection, Collection<UUID> alertIds, OffsetDateTime now) {
+    private Uni<Void> resolved(SqlConnection connection, Collection<UUID> alertIds, OffsetDateTime now) {
         if (alertIds.isEmpty()) {
             return Uni.createFrom().voidItem();
         }

@@ -1,8 +1,7 @@
 package io.devops.alerting.routing;
 
+import java.time.InstantSource;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -14,9 +13,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.devops.alerting.JsonColumns;
 import io.devops.alerting.channel.Channel;
+import io.devops.alerting.channel.ChannelReferences;
 import io.devops.common.PlatformSettings;
 import io.devops.common.problem.Problem;
 import io.devops.common.problem.ProblemException;
+import io.devops.common.time.Timestamps;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -28,11 +29,12 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
  * The routing document: stored as one row, replaced whole (with a version), and compiled once per
- * version for the notification path.
+ * version for the notification path. The channels it names are kept from being renamed or deleted.
  */
 @ApplicationScoped
-public class RoutingBook {
+public class RoutingBook implements ChannelReferences {
     private final JsonColumns json;
+    private final InstantSource clock;
     private final String table;
     private final AtomicReference<Compiled> compiled = new AtomicReference<>(new Compiled(0, null));
 
@@ -44,8 +46,9 @@ public class RoutingBook {
     private record Compiled(long version, RoutingTree tree) {
     }
 
-    RoutingBook(JsonColumns json, PlatformSettings settings) {
+    RoutingBook(JsonColumns json, PlatformSettings settings, InstantSource clock) {
         this.json = json;
+        this.clock = clock;
         this.table = settings.schema() + ".routing";
     }
 
@@ -65,7 +68,7 @@ public class RoutingBook {
             Set<String> names = new HashSet<>();
             channels.forEach(channel -> names.add(channel.name));
             RoutingTree tree = compileOrProblem(document, names);
-            OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+            OffsetDateTime now = Timestamps.now(clock);
             RoutingDocument stored = new RoutingDocument(document.route(),
                     document.inhibitRules() == null ? List.of() : document.inhibitRules());
             return Panache.getSession().chain(session -> session.createNativeQuery("insert into " + table
@@ -92,6 +95,7 @@ public class RoutingBook {
     }
 
     /** The names of the channels the stored routing uses (a channel in use cannot be deleted). */
+    @Override
     public Uni<Set<String>> channelsInUse() {
         return row().map(found -> {
             Set<String> names = new HashSet<>();

@@ -1,8 +1,6 @@
 package io.devops.alerting.silence;
 
-import static io.devops.alerting.JsonColumns.STRINGS;
-import static io.devops.common.time.Timestamps.now;
-
+import java.time.InstantSource;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -17,12 +15,12 @@ import io.devops.alerting.JsonColumns;
 import io.devops.alerting.routing.LabelMatcher;
 import io.devops.common.problem.Problem;
 import io.devops.common.problem.ProblemException;
+import io.devops.common.time.Timestamps;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.instrumentation.annotations.SpanAttribute;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 
 /** Silences: created with matchers and a reason, listed by state, ended early by hand. */
 @ApplicationScoped
@@ -30,15 +28,22 @@ public class SilenceBook {
     public static final String PENDING = "pending";
     public static final String ACTIVE = "active";
     public static final String EXPIRED = "expired";
+    private static final int LISTED = 1000;
+
+    private final Silences silences;
+    private final Pool pool;
     private final JsonColumns json;
     private final MeterRegistry meters;
+    private final InstantSource clock;
 
-    SilenceBook(JsonColumns json, MeterRegistry meters) {
+    SilenceBook(Silences silences, Pool pool, JsonColumns json, MeterRegistry meters, InstantSource clock) {
+        this.silences = silences;
+        this.pool = pool;
         this.json = json;
         this.meters = meters;
+        this.clock = clock;
     }
 
-    @WithTransaction
     @WithSpan("alerting.silences.create")
     public Uni<SilenceView> create(@NotNull(message = "a JSON body is required") @Valid SilenceRequest request, String actor) {
         List<Problem.FieldError> errors = new ArrayList<>();
@@ -50,7 +55,7 @@ public class SilenceBook {
                 errors.add(new Problem.FieldError("matchers[" + i + "]", e.getMessage()));
             }
         }
-        OffsetDateTime now = now();
+        OffsetDateTime now = Timestamps.now(clock);
         OffsetDateTime starts = request.startsAt() == null || request.startsAt().isBefore(now) ? now
                 : request.startsAt().truncatedTo(ChronoUnit.MICROS);
         OffsetDateTime ends = request.endsAt().truncatedTo(ChronoUnit.MICROS);
@@ -69,35 +74,33 @@ public class SilenceBook {
         silence.comment = request.comment().strip();
         silence.createdAt = now;
         silence.updatedAt = now;
-        return silence.<Silence>persist().invoke(() -> meters.counter("alerting.silences.created").increment()).map(this::view);
+        return silences.insert(pool, silence).invoke(() -> meters.counter("alerting.silences.created").increment())
+                .map(ignored -> view(silence));
     }
 
-    @WithSession
     @WithSpan("alerting.silences.list")
     public Uni<List<SilenceView>> list(String state) {
-        OffsetDateTime now = now();
-        var query = state == null ? Silence.<Silence>find("order by endsAt desc")
+        OffsetDateTime now = Timestamps.now(clock);
+        Uni<List<Silence>> found = state == null ? silences.list(pool, null, "ends_at desc", now, LISTED)
                 : switch (state) {
-                    case PENDING -> Silence.<Silence>find("startsAt > ?1 order by startsAt", now);
-                    case ACTIVE -> Silence.<Silence>find("startsAt <= ?1 and endsAt > ?1 order by endsAt", now);
-                    default -> Silence.<Silence>find("endsAt <= ?1 order by endsAt desc", now);
+                    case PENDING -> silences.list(pool, "starts_at > $1", "starts_at", now, LISTED);
+                    case ACTIVE -> silences.list(pool, "starts_at <= $1 and ends_at > $1", "ends_at", now, LISTED);
+                    default -> silences.list(pool, "ends_at <= $1", "ends_at desc", now, LISTED);
                 };
-        return query.page(0, 1000).list().map(rows -> rows.stream().map(this::view).toList());
+        return found.map(rows -> rows.stream().map(this::view).toList());
     }
 
-    @WithSession
     @WithSpan("alerting.silences.get")
     public Uni<SilenceView> get(@SpanAttribute("silence.id") UUID id) {
-        return Silence.<Silence>findById(id).map(found -> view(require(found, id)));
+        return silences.find(pool, id, false).map(found -> view(require(found, id)));
     }
 
     /** Ends a silence now; the alerts it muted that still fire are announced as for any silence that ends. */
-    @WithTransaction
     @WithSpan("alerting.silences.expire")
     public Uni<SilenceView> expire(@SpanAttribute("silence.id") UUID id) {
-        return Silence.<Silence>findById(id).map(found -> {
+        return pool.withTransaction(connection -> silences.find(connection, id, true).chain(found -> {
             Silence silence = require(found, id);
-            OffsetDateTime now = now();
+            OffsetDateTime now = Timestamps.now(clock);
             if (!silence.endsAt.isAfter(now)) {
                 throw ProblemException.conflict("silence " + id + " ended at " + silence.endsAt);
             }
@@ -106,14 +109,14 @@ public class SilenceBook {
             }
             silence.endsAt = now;
             silence.updatedAt = now;
-            return view(silence);
-        });
+            return silences.reschedule(connection, silence).map(ignored -> view(silence));
+        }));
     }
 
     private SilenceView view(Silence silence) {
-        OffsetDateTime now = now();
+        OffsetDateTime now = Timestamps.now(clock);
         String state = silence.startsAt.isAfter(now) ? PENDING : silence.endsAt.isAfter(now) ? ACTIVE : EXPIRED;
-        return new SilenceView(silence.id, json.read(silence.matchers, STRINGS), silence.startsAt, silence.endsAt,
+        return new SilenceView(silence.id, silences.matchers(silence), silence.startsAt, silence.endsAt,
                 state, silence.createdBy, silence.comment, silence.createdAt, silence.updatedAt, silence.endedNoticeAt);
     }
 

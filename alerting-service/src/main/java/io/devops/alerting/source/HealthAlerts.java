@@ -16,6 +16,7 @@ import io.devops.alerting.AlertingSettings;
 import io.devops.alerting.alert.AlertFiring;
 import io.devops.alerting.alert.AlertSignal;
 import io.devops.alerting.alert.SignalIntake;
+import io.devops.alerting.catalog.CatalogProjection;
 import io.devops.common.events.EventCodec;
 import io.devops.common.events.HealthStatus;
 import io.devops.common.events.HealthTransition;
@@ -39,9 +40,9 @@ public class HealthAlerts {
     private final SignalIntake intake;
     private final EventCodec codec;
     private final AlertingSettings settings;
-    private final ServiceCatalog catalog;
+    private final CatalogProjection catalog;
 
-    HealthAlerts(SignalIntake intake, EventCodec codec, AlertingSettings settings, ServiceCatalog catalog) {
+    HealthAlerts(SignalIntake intake, EventCodec codec, AlertingSettings settings, CatalogProjection catalog) {
         this.intake = intake;
         this.codec = codec;
         this.settings = settings;

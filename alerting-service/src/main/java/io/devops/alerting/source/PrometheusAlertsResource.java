@@ -1,8 +1,8 @@
 package io.devops.alerting.source;
 
 import java.time.Duration;
+import java.time.InstantSource;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +31,7 @@ import io.devops.alerting.alert.AlertSignal;
 import io.devops.common.problem.Problem;
 import io.devops.common.problem.ProblemException;
 import io.devops.common.security.Roles;
+import io.devops.common.time.Timestamps;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -49,9 +50,11 @@ public class PrometheusAlertsResource {
     private static final Duration RESOLVE_TIMEOUT = Duration.ofMinutes(5);
 
     private final AlertBook book;
+    private final InstantSource clock;
 
-    PrometheusAlertsResource(AlertBook book) {
+    PrometheusAlertsResource(AlertBook book, InstantSource clock) {
         this.book = book;
+        this.clock = clock;
     }
 
     @POST
@@ -61,7 +64,7 @@ public class PrometheusAlertsResource {
     @APIResponse(responseCode = "400", description = "Invalid alerts; none was taken", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> receive(@NotNull(message = "a JSON array of alerts is required")
             @Size(max = 1000, message = "at most 1000 alerts a request") List<@NotNull(message = "an alert cannot be null") @Valid PostableAlert> alerts) {
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        OffsetDateTime now = Timestamps.now(clock);
         for (PostableAlert alert : alerts) {
             if (alert.startsAt() != null && alert.endsAt() != null && alert.endsAt().isBefore(alert.startsAt())) {
                 throw ProblemException.badRequest("alert " + alert.labels() + " ends before it starts");

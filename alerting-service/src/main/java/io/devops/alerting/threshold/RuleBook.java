@@ -2,9 +2,9 @@ package io.devops.alerting.threshold;
 
 import static io.devops.alerting.JsonColumns.LABELS;
 import static io.devops.alerting.JsonColumns.STRINGS;
-import static io.devops.common.time.Timestamps.now;
 
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +20,7 @@ import io.devops.common.PlatformSettings;
 import io.devops.common.problem.Problem;
 import io.devops.common.problem.ProblemException;
 import io.devops.common.time.Durations;
+import io.devops.common.time.Timestamps;
 import io.opentelemetry.instrumentation.annotations.SpanAttribute;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -34,9 +35,11 @@ public class RuleBook {
 
     private final JsonColumns json;
     private final String stateTable;
+    private final InstantSource clock;
 
-    RuleBook(JsonColumns json, PlatformSettings settings) {
+    RuleBook(JsonColumns json, PlatformSettings settings, InstantSource clock) {
         this.json = json;
+        this.clock = clock;
         this.stateTable = settings.schema() + ".rule_state";
     }
 
@@ -45,7 +48,7 @@ public class RuleBook {
     public Uni<RuleView> create(@NotNull(message = "a JSON body is required") @Valid RuleRequest request) {
         ThresholdRule rule = new ThresholdRule();
         rule.id = UUID.randomUUID();
-        rule.createdAt = now();
+        rule.createdAt = Timestamps.now(clock);
         apply(rule, request);
         return unusedName(request.name(), rule.id).chain(() -> rule.<ThresholdRule>persist()).map(this::view);
     }
@@ -124,7 +127,7 @@ public class RuleBook {
         rule.labels = json.write(request.labels() == null ? Map.of() : request.labels());
         rule.annotations = json.write(request.annotations() == null ? Map.of() : request.annotations());
         rule.enabled = request.enabled() == null || request.enabled();
-        rule.updatedAt = now();
+        rule.updatedAt = Timestamps.now(clock);
     }
 
     private Uni<Void> unusedName(String name, UUID except) {

@@ -1,5 +1,6 @@
 package io.devops.common.time;
 
+import java.time.InstantSource;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -14,6 +15,11 @@ public final class Timestamps {
      * one read after it.
      */
     public static OffsetDateTime now() {
-        return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+        return now(InstantSource.system());
+    }
+
+    /** {@link #now()} as {@code clock} tells it: where timers decide, the clock is injected so tests can set it. */
+    public static OffsetDateTime now(InstantSource clock) {
+        return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     }
 }

@@ -1,9 +1,10 @@
-package io.devops.alerting.notify;
+package io.devops.alerting.channel;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.devops.alerting.AlertingSettings;
-import io.devops.alerting.channel.ChannelType;
 import io.devops.common.net.AddressGuard;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
@@ -51,9 +51,11 @@ public class ChannelSender {
     private final HttpClient http;
     private final MessageFormats formats;
     private final AddressGuard guard;
+    private final InstantSource clock;
 
-    ChannelSender(Vertx vertx, MessageFormats formats, AlertingSettings settings) {
+    ChannelSender(Vertx vertx, MessageFormats formats, AlertingSettings settings, InstantSource clock) {
         this.vertx = vertx;
+        this.clock = clock;
         this.formats = formats;
         this.guard = new AddressGuard(vertx, settings.delivery().blockedNetworks(), settings.delivery().allowBlockedNetworks(),
                 DNS_CACHE_TTL);
@@ -101,7 +103,7 @@ public class ChannelSender {
                 .putHeader("Content-Type", "application/json").putHeader("User-Agent", USER_AGENT);
         if (hmacKey != null) {
             // The timestamp is signed with the body, so a receiver can refuse a replayed message.
-            String timestamp = Long.toString(System.currentTimeMillis() / 1000);
+            String timestamp = Long.toString(clock.millis() / 1000);
             options.putHeader(TIMESTAMP_HEADER, timestamp);
             options.putHeader(SIGNATURE_HEADER, "sha256=" + sign(hmacKey, timestamp + "." + body));
         }

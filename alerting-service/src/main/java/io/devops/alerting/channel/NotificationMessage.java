@@ -1,4 +1,4 @@
-package io.devops.alerting.notify;
+package io.devops.alerting.channel;
 
 import java.time.OffsetDateTime;
 import java.util.List;

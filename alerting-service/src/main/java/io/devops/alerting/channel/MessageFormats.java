@@ -1,4 +1,4 @@
-package io.devops.alerting.notify;
+package io.devops.alerting.channel;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.devops.alerting.notify.NotificationMessage.AlertSummary;
+import io.devops.alerting.channel.NotificationMessage.AlertSummary;
 
 /**
  * A notification written for each kind of channel. Every rendering tells firing from resolved at a

@@ -1,9 +1,7 @@
-package io.devops.alerting.notify;
+package io.devops.alerting.channel;
 
 import java.util.Map;
 import java.util.UUID;
-
-import io.devops.alerting.channel.ChannelType;
 
 /** A channel as a delivery needs it, secrets included (null when they cannot be opened); never logged or shown. */
 public record ChannelTarget(UUID id, String name, ChannelType type, Map<String, Object> settings, Map<String, Object> secrets) {

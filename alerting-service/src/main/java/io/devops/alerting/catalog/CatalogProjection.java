@@ -1,7 +1,6 @@
-package io.devops.alerting.source;
+package io.devops.alerting.catalog;
 
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +20,7 @@ import io.devops.common.events.EventCodec;
 import io.devops.common.events.IncomingEvent;
 import io.devops.common.events.MalformedEventException;
 import io.devops.common.events.ServiceSnapshot;
+import io.devops.common.time.Timestamps;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -29,21 +29,23 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * The services of the catalog as alerting needs them, followed from the compacted
- * {@code registry.services}: each snapshot is stored unless a newer revision is (so a replay
+ * The projection of the service catalog that alerting keeps (the {@code catalog_service} table),
+ * followed from the compacted {@code registry.services}: each snapshot is stored unless a newer revision is (so a replay
  * changes nothing), a tombstone deletes. A tag {@code severity:critical} (or {@code =}) on a
  * service sets the severity of its health alerts.
  */
 @ApplicationScoped
-public class ServiceCatalog {
+public class CatalogProjection {
     private static final List<String> SEVERITIES = List.of("info", "warning", "critical");
 
     private final EventCodec codec;
     private final JsonColumns json;
+    private final InstantSource clock;
     private final String table;
 
-    ServiceCatalog(EventCodec codec, JsonColumns json, PlatformSettings settings) {
+    CatalogProjection(EventCodec codec, JsonColumns json, PlatformSettings settings, InstantSource clock) {
         this.codec = codec;
+        this.clock = clock;
         this.json = json;
         this.table = settings.schema() + ".catalog_service";
     }
@@ -69,7 +71,7 @@ public class ServiceCatalog {
                 + " updated_at = excluded.updated_at where " + table + ".revision <= excluded.revision")
                 .setParameter("id", id).setParameter("name", snapshot.name())
                 .setParameter("tags", json.write(snapshot.tags() == null ? List.of() : snapshot.tags()))
-                .setParameter("revision", snapshot.revision()).setParameter("at", OffsetDateTime.now(ZoneOffset.UTC))
+                .setParameter("revision", snapshot.revision()).setParameter("at", Timestamps.now(clock))
                 .executeUpdate()).replaceWithVoid();
     }
 
