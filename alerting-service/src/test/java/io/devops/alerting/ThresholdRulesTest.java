@@ -102,6 +102,32 @@ class ThresholdRulesTest {
         api().get("/rules").then().body("size()", equalTo(before + 1));
     }
 
+    @Test
+    void aRuleIsReplacedAndDeleted() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String id = rule("Replaced-" + suffix, "m", ">", 1, "0s", true);
+        String created = api().get("/rules/" + id).then().extract().path("created_at");
+        rule("Other-" + suffix, "m", ">", 1, "0s", true);
+        api().contentType("application/json").body(Map.of("name", "Other-" + suffix, "metric", "m", "comparison", ">",
+                "threshold", 1)).put("/rules/" + id).then().statusCode(409).body("detail", equalTo("a rule named 'Other-"
+                        + suffix + "' exists"));
+        api().contentType("application/json").body(Map.of("name", "Replaced-" + suffix, "metric", "m2", "comparison", "<",
+                "threshold", 2.5, "for", "5m", "matchers", List.of("cpu=\"total\""), "group_by", List.of("mountpoint"),
+                "annotations", Map.of("summary", "low"), "enabled", false)).put("/rules/" + id).then().statusCode(200)
+                .body("metric", equalTo("m2")).body("comparison", equalTo("<")).body("threshold", equalTo(2.5f))
+                .body("for", equalTo("5m")).body("severity", equalTo("warning")).body("per_node", equalTo(true))
+                .body("enabled", equalTo(false));
+        api().get("/rules/" + id).then().statusCode(200).body("metric", equalTo("m2")).body("matchers", equalTo(List.of("cpu=\"total\"")))
+                .body("group_by", equalTo(List.of("mountpoint"))).body("labels", equalTo(Map.of()))
+                .body("annotations.summary", equalTo("low")).body("enabled", equalTo(false)).body("created_at", equalTo(created));
+        api().contentType("application/json").body(Map.of("name", "Gone-" + suffix, "metric", "m", "comparison", ">",
+                "threshold", 1)).put("/rules/" + UUID.randomUUID()).then().statusCode(404);
+        api().delete("/rules/" + id).then().statusCode(204);
+        api().get("/rules/" + id).then().statusCode(404);
+        api().delete("/rules/" + id).then().statusCode(404).contentType("application/problem+json")
+                .body("detail", equalTo("no rule with id " + id));
+    }
+
     private static String rule(String name, String metric, String comparison, double threshold, String forDuration, boolean perNode) {
         Map<String, Object> body = new HashMap<>();
         body.put("name", name);

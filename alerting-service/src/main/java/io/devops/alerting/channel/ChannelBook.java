@@ -22,14 +22,16 @@ import io.devops.common.problem.ProblemException;
 import io.devops.common.time.Timestamps;
 import io.opentelemetry.instrumentation.annotations.SpanAttribute;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /** Channels: created, changed and deleted through the API, their secrets kept and never shown. */
 @ApplicationScoped
 public class ChannelBook {
+    private final ChannelTable channels;
+    private final Pool pool;
     private final JsonColumns json;
     private final SecretBox box;
     private final ChannelReferences references;
@@ -38,8 +40,10 @@ public class ChannelBook {
     private final InstantSource clock;
     private final String schema;
 
-    ChannelBook(JsonColumns json, ChannelReferences references, ChannelSender sender, ChannelTargets targets,
-            PlatformSettings settings, SecretBox box, InstantSource clock) {
+    ChannelBook(ChannelTable channels, Pool pool, JsonColumns json, ChannelReferences references, ChannelSender sender,
+            ChannelTargets targets, PlatformSettings settings, SecretBox box, InstantSource clock) {
+        this.channels = channels;
+        this.pool = pool;
         this.json = json;
         this.box = box;
         this.references = references;
@@ -49,69 +53,64 @@ public class ChannelBook {
         this.schema = settings.schema();
     }
 
-    @WithTransaction
     @WithSpan("alerting.channels.create")
     public Uni<ChannelView> create(@NotNull(message = "a JSON body is required") @Valid ChannelRequest request) {
         Channel channel = new Channel();
         channel.id = UUID.randomUUID();
         channel.createdAt = Timestamps.now(clock);
         apply(channel, request, Map.of());
-        return unusedName(request.name(), null).chain(() -> channel.<Channel>persist()).map(this::view);
+        return pool.withTransaction(connection -> unusedName(connection, request.name(), null)
+                .chain(() -> channels.insert(connection, channel))).map(ignored -> view(channel));
     }
 
     /** Creates the channel named in the request, or updates the one of that name (the configuration file's way). */
-    @WithTransaction
     @WithSpan("alerting.channels.put")
     public Uni<ChannelView> put(@NotNull(message = "a channel is required") @Valid ChannelRequest request) {
-        return Channel.<Channel>find("name", request.name()).firstResult().chain(found -> {
+        return pool.withTransaction(connection -> channels.named(connection, request.name()).chain(found -> {
             if (found == null) {
                 Channel channel = new Channel();
                 channel.id = UUID.randomUUID();
                 channel.createdAt = Timestamps.now(clock);
                 apply(channel, request, Map.of());
-                return channel.<Channel>persist().map(this::view);
+                return channels.insert(connection, channel).map(ignored -> view(channel));
             }
             Map<String, String> kept = found.type.equals(request.type()) ? kept(found) : Map.of();
             apply(found, request, kept);
-            return Uni.createFrom().item(view(found));
-        });
+            return channels.update(connection, found).map(ignored -> view(found));
+        }));
     }
 
-    @WithSession
     @WithSpan("alerting.channels.list")
     public Uni<List<ChannelView>> list() {
-        return Channel.<Channel>find("order by name").list().map(rows -> rows.stream().map(this::view).toList());
+        return channels.list(pool).map(rows -> rows.stream().map(this::view).toList());
     }
 
-    @WithSession
     @WithSpan("alerting.channels.get")
     public Uni<ChannelView> get(@SpanAttribute("channel.id") UUID id) {
-        return Channel.<Channel>findById(id).map(found -> view(require(found, id)));
+        return channels.find(pool, id, false).map(found -> view(require(found, id)));
     }
 
     /** Replaces name, type and settings; secrets given replace theirs, secrets left out are kept (while the type stays). */
-    @WithTransaction
     @WithSpan("alerting.channels.update")
     public Uni<ChannelView> update(@SpanAttribute("channel.id") UUID id,
             @NotNull(message = "a JSON body is required") @Valid ChannelRequest request) {
-        return Channel.<Channel>findById(id).chain(found -> {
+        return pool.withTransaction(connection -> channels.find(connection, id, true).chain(found -> {
             Channel channel = require(found, id);
             String oldName = channel.name;
             Map<String, String> kept = channel.type.equals(request.type()) ? kept(channel) : Map.of();
             apply(channel, request, kept);
             Uni<Void> renamed = oldName.equals(request.name()) ? Uni.createFrom().voidItem()
-                    : unusedName(request.name(), id).chain(() -> notRouted(oldName, "renamed"));
-            return renamed.map(ignored -> view(channel));
-        });
+                    : unusedName(connection, request.name(), id).chain(() -> notRouted(connection, oldName, "renamed"));
+            return renamed.chain(() -> channels.update(connection, channel)).map(ignored -> view(channel));
+        }));
     }
 
-    @WithTransaction
     @WithSpan("alerting.channels.delete")
     public Uni<Void> delete(@SpanAttribute("channel.id") UUID id) {
-        return Channel.<Channel>findById(id).chain(found -> {
+        return pool.withTransaction(connection -> channels.find(connection, id, true).chain(found -> {
             Channel channel = require(found, id);
-            return notRouted(channel.name, "deleted").chain(() -> channel.delete());
-        });
+            return notRouted(connection, channel.name, "deleted").chain(() -> channels.delete(connection, id));
+        }));
     }
 
     /**
@@ -120,7 +119,7 @@ public class ChannelBook {
      */
     @WithSpan("alerting.channels.test")
     public Uni<ChannelTestResult> test(@SpanAttribute("channel.id") UUID id, String actor) {
-        return Panache.withSession(() -> Channel.<Channel>findById(id)).chain(found -> {
+        return channels.find(pool, id, false).chain(found -> {
             Channel channel = require(found, id);
             UUID notificationId = UUID.randomUUID();
             OffsetDateTime now = Timestamps.now(clock);
@@ -128,7 +127,7 @@ public class ChannelBook {
                     NotificationMessage.FIRING, "test-" + channel.id, Map.of(), List.of(), List.of(),
                     "A test message sent by " + (actor == null ? "someone" : actor) + " to check the channel " + channel.name + ".",
                     now);
-            ChannelTarget target = targets.target(channel.id, channel.name, channel.type, channel.settings, channel.secrets);
+            ChannelTarget target = targets.target(channel);
             long started = System.nanoTime();
             return sender.send(target, message).map(ignored -> (String) null)
                     .onFailure().recoverWithItem(failure -> failure instanceof ChannelSender.DeliveryException
@@ -140,17 +139,14 @@ public class ChannelBook {
     }
 
     private Uni<Void> record(NotificationMessage message, Channel channel, String error, OffsetDateTime at) {
-        return Panache.withTransaction(() -> Panache.getSession().chain(session -> session.createNativeQuery("insert into "
-                + schema + ".notification (id, group_id, kind, status, payload, created_at) values (:id, null, 'test', 'firing',"
-                + " cast(cast(:payload as text) as jsonb), :at)").setParameter("id", message.notificationId())
-                .setParameter("payload", json.write(message)).setParameter("at", at).executeUpdate()
-                .chain(() -> session.createNativeQuery("insert into " + schema + ".delivery (id, notification_id, channel_id,"
-                        + " channel_name, status, attempts, last_error, created_at, updated_at, delivered_at) values (:id,"
-                        + " :notification, :channel, :name, :status, 1, :error, :at, :at, :delivered)")
-                        .setParameter("id", UUID.randomUUID()).setParameter("notification", message.notificationId())
-                        .setParameter("channel", channel.id).setParameter("name", channel.name)
-                        .setParameter("status", error == null ? "delivered" : "failed").setParameter("error", error)
-                        .setParameter("at", at).setParameter("delivered", error == null ? at : null).executeUpdate())))
+        return pool.withTransaction(connection -> connection.preparedQuery("insert into " + schema + ".notification (id,"
+                + " group_id, kind, status, payload, created_at) values ($1, null, 'test', 'firing', $2::text::jsonb, $3)")
+                .execute(Tuple.of(message.notificationId(), json.write(message), at))
+                .chain(() -> connection.preparedQuery("insert into " + schema + ".delivery (id, notification_id, channel_id,"
+                        + " channel_name, status, attempts, last_error, created_at, updated_at, delivered_at) values ($1, $2,"
+                        + " $3, $4, $5, 1, $6, $7, $7, $8)")
+                        .execute(Tuple.from(new Object[] { UUID.randomUUID(), message.notificationId(), channel.id, channel.name,
+                                error == null ? "delivered" : "failed", error, at, error == null ? at : null }))))
                 .replaceWithVoid();
     }
 
@@ -173,18 +169,17 @@ public class ChannelBook {
         channel.updatedAt = Timestamps.now(clock);
     }
 
-    private Uni<Void> unusedName(String name, UUID except) {
-        return Channel.count("name = ?1 and id <> ?2", name, except == null ? new UUID(0, 0) : except)
-                .map(count -> {
-                    if (count > 0) {
-                        throw ProblemException.conflict("a channel named '" + name + "' exists");
-                    }
-                    return null;
-                });
+    private Uni<Void> unusedName(SqlClient connection, String name, UUID except) {
+        return channels.nameTaken(connection, name, except).map(taken -> {
+            if (taken) {
+                throw ProblemException.conflict("a channel named '" + name + "' exists");
+            }
+            return null;
+        });
     }
 
-    private Uni<Void> notRouted(String name, String change) {
-        return references.channelsInUse().map(used -> {
+    private Uni<Void> notRouted(SqlClient connection, String name, String change) {
+        return references.channelsInUse(connection).map(used -> {
             if (used.contains(name)) {
                 throw ProblemException.conflict("the routing sends to channel '" + name + "'; change the routing before the"
                         + " channel is " + change);

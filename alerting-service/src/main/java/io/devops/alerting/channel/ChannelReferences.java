@@ -3,6 +3,7 @@ package io.devops.alerting.channel;
 import java.util.Set;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**
  * What refers to channels by name (the routing does): a channel it names is neither renamed nor
@@ -10,6 +11,6 @@ import io.smallrye.mutiny.Uni;
  */
 public interface ChannelReferences {
 
-    /** The names of the channels referred to now, in the current Hibernate Reactive session. */
-    Uni<Set<String>> channelsInUse();
+    /** The names of the channels referred to now, read in the transaction of {@code client}. */
+    Uni<Set<String>> channelsInUse(SqlClient client);
 }

@@ -6,7 +6,9 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
@@ -19,11 +21,8 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import io.devops.alerting.AlertingSettings;
-import io.devops.common.PlatformSettings;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Keeps channel secrets (webhook URLs, passwords, routing keys) encrypted at rest, with AES-256-GCM
@@ -42,12 +41,12 @@ public class SecretBox {
     private final Optional<SecretKey> key;
     private final SecureRandom random = new SecureRandom();
     private final Pool pool;
-    private final String table;
+    private final ChannelTable channels;
 
-    SecretBox(AlertingSettings settings, Pool pool, PlatformSettings platform) {
+    SecretBox(AlertingSettings settings, Pool pool, ChannelTable channels) {
         this.key = settings.secretsKey().map(SecretBox::key);
         this.pool = pool;
-        this.table = platform.schema() + ".channel";
+        this.channels = channels;
     }
 
     /** The key from its base64 text; a wrong one stops the start, rather than sealing with something unexpected. */
@@ -127,11 +126,12 @@ public class SecretBox {
     /** Seals the secrets stored in plain JSON (before a key was set); returns how many channels it sealed. */
     public int sealPlain() {
         int sealed = 0;
-        for (Row row : pool.preparedQuery("select id, secrets from " + table + " where secrets not like $1")
-                .execute(Tuple.of(SEALED + "%")).await().atMost(Duration.ofSeconds(30))) {
-            sealed += pool.preparedQuery("update " + table + " set secrets = $2 where id = $1 and secrets = $3")
-                    .execute(Tuple.of(row.getUUID(0), seal(row.getString(1)), row.getString(1))).await()
-                    .atMost(Duration.ofSeconds(30)).rowCount();
+        for (Map.Entry<UUID, String> plain : channels.secretsNotLike(pool, SEALED + "%").await().atMost(Duration.ofSeconds(30))
+                .entrySet()) {
+            if (channels.replaceSecrets(pool, plain.getKey(), plain.getValue(), seal(plain.getValue())).await()
+                    .atMost(Duration.ofSeconds(30))) {
+                sealed++;
+            }
         }
         return sealed;
     }

@@ -12,8 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.devops.alerting.JsonColumns;
-import io.devops.alerting.channel.Channel;
 import io.devops.alerting.channel.ChannelReferences;
+import io.devops.alerting.channel.ChannelTargets;
 import io.devops.common.PlatformSettings;
 import io.devops.common.problem.Problem;
 import io.devops.common.problem.ProblemException;
@@ -24,7 +24,9 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
@@ -34,6 +36,8 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 @ApplicationScoped
 public class RoutingBook implements ChannelReferences {
     private final JsonColumns json;
+    private final ChannelTargets channels;
+    private final Pool pool;
     private final InstantSource clock;
     private final String table;
     private final AtomicReference<Compiled> compiled = new AtomicReference<>(new Compiled(0, null));
@@ -46,8 +50,10 @@ public class RoutingBook implements ChannelReferences {
     private record Compiled(long version, RoutingTree tree) {
     }
 
-    RoutingBook(JsonColumns json, PlatformSettings settings, InstantSource clock) {
+    RoutingBook(JsonColumns json, ChannelTargets channels, Pool pool, PlatformSettings settings, InstantSource clock) {
         this.json = json;
+        this.channels = channels;
+        this.pool = pool;
         this.clock = clock;
         this.table = settings.schema() + ".routing";
     }
@@ -64,10 +70,8 @@ public class RoutingBook implements ChannelReferences {
     @WithTransaction
     @WithSpan("alerting.routing.replace")
     public Uni<RoutingView> replace(RoutingDocument document, String actor) {
-        return Channel.<Channel>findAll().list().chain(channels -> {
-            Set<String> names = new HashSet<>();
-            channels.forEach(channel -> names.add(channel.name));
-            RoutingTree tree = compileOrProblem(document, names);
+        return channels.idsByName(pool).chain(idsByName -> {
+            RoutingTree tree = compileOrProblem(document, idsByName.keySet());
             OffsetDateTime now = Timestamps.now(clock);
             RoutingDocument stored = new RoutingDocument(document.route(),
                     document.inhibitRules() == null ? List.of() : document.inhibitRules());
@@ -96,11 +100,11 @@ public class RoutingBook implements ChannelReferences {
 
     /** The names of the channels the stored routing uses (a channel in use cannot be deleted). */
     @Override
-    public Uni<Set<String>> channelsInUse() {
-        return row().map(found -> {
+    public Uni<Set<String>> channelsInUse(SqlClient client) {
+        return client.preparedQuery("select document::text from " + table + " where id = 1").execute().map(rows -> {
             Set<String> names = new HashSet<>();
-            if (found != null) {
-                collect(json.read(found.document(), RoutingDocument.class).route(), names);
+            if (rows.size() > 0) {
+                collect(json.read(rows.iterator().next().getString(0), RoutingDocument.class).route(), names);
             }
             return names;
         });

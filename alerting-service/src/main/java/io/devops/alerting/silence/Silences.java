@@ -11,6 +11,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.devops.alerting.JsonColumns;
+import io.devops.alerting.RowMapping;
 import io.devops.alerting.routing.LabelMatcher;
 import io.devops.common.PlatformSettings;
 import io.smallrye.mutiny.Uni;
@@ -20,14 +21,23 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * The silence table, its one mapping: every read and write of it, for {@link SilenceBook} and for
- * the notification path (which reads silences as {@link SilenceRule}s in its own transaction), on
- * the reactive client. The matchers are jsonb, travelling as text.
+ * The silence table, its one mapping (a {@link RowMapping}): every read and write of it, for
+ * {@link SilenceBook} and for the notification path (which reads silences as {@link SilenceRule}s in
+ * its own transaction), on the reactive client.
  */
 @ApplicationScoped
 public class Silences {
-    private static final String COLUMNS = "id, matchers::text as matchers, starts_at, ends_at, created_by, comment, created_at,"
-            + " updated_at, ended_notice_at";
+    private static final RowMapping<Silence> MAPPING = RowMapping.of(Silence::new)
+            .column("id", s -> s.id, (s, row, i) -> s.id = row.getUUID(i))
+            .json("matchers", s -> s.matchers, (s, row, i) -> s.matchers = row.getString(i))
+            .column("starts_at", s -> s.startsAt, (s, row, i) -> s.startsAt = row.getOffsetDateTime(i))
+            .column("ends_at", s -> s.endsAt, (s, row, i) -> s.endsAt = row.getOffsetDateTime(i))
+            .column("created_by", s -> s.createdBy, (s, row, i) -> s.createdBy = row.getString(i))
+            .column("comment", s -> s.comment, (s, row, i) -> s.comment = row.getString(i))
+            .column("created_at", s -> s.createdAt, (s, row, i) -> s.createdAt = row.getOffsetDateTime(i))
+            .column("updated_at", s -> s.updatedAt, (s, row, i) -> s.updatedAt = row.getOffsetDateTime(i))
+            .column("ended_notice_at", s -> s.endedNoticeAt, (s, row, i) -> s.endedNoticeAt = row.getOffsetDateTime(i));
+    private static final String COLUMNS = MAPPING.select();
 
     private final JsonColumns json;
     private final String table;
@@ -38,17 +48,13 @@ public class Silences {
     }
 
     Uni<Void> insert(SqlClient client, Silence silence) {
-        return client.preparedQuery("insert into " + table + " (id, matchers, starts_at, ends_at, created_by, comment, created_at,"
-                + " updated_at, ended_notice_at) values ($1, $2::text::jsonb, $3, $4, $5, $6, $7, $8, $9)")
-                .execute(Tuple.from(new Object[] { silence.id, silence.matchers, silence.startsAt, silence.endsAt,
-                        silence.createdBy, silence.comment, silence.createdAt, silence.updatedAt, silence.endedNoticeAt }))
-                .replaceWithVoid();
+        return client.preparedQuery(MAPPING.insert(table)).execute(MAPPING.tuple(silence)).replaceWithVoid();
     }
 
     /** The silence, locked until the transaction ends when {@code lock}; null when there is none. */
     Uni<Silence> find(SqlClient client, UUID id, boolean lock) {
         return client.preparedQuery("select " + COLUMNS + " from " + table + " where id = $1" + (lock ? " for update" : ""))
-                .execute(Tuple.of(id)).map(rows -> rows.size() == 0 ? null : read(rows.iterator().next()));
+                .execute(Tuple.of(id)).map(MAPPING::first);
     }
 
     /** Up to {@code max} silences matching {@code where} (on $1, {@code now}; every silence when null), in the order given. */
@@ -56,11 +62,7 @@ public class Silences {
         String select = "select " + COLUMNS + " from " + table;
         return (where == null ? client.preparedQuery(select + " order by " + order + " limit $1").execute(Tuple.of(max))
                 : client.preparedQuery(select + " where " + where + " order by " + order + " limit $2").execute(Tuple.of(now, max)))
-                .map(rows -> {
-                    List<Silence> silences = new ArrayList<>(rows.size());
-                    rows.forEach(row -> silences.add(read(row)));
-                    return silences;
-                });
+                .map(MAPPING::all);
     }
 
     /** Writes when the silence starts and ends. */
@@ -98,24 +100,9 @@ public class Silences {
         return json.read(silence.matchers, STRINGS);
     }
 
-    private static Silence read(Row row) {
-        Silence silence = new Silence();
-        silence.id = row.getUUID("id");
-        silence.matchers = row.getString("matchers");
-        silence.startsAt = row.getOffsetDateTime("starts_at");
-        silence.endsAt = row.getOffsetDateTime("ends_at");
-        silence.createdBy = row.getString("created_by");
-        silence.comment = row.getString("comment");
-        silence.createdAt = row.getOffsetDateTime("created_at");
-        silence.updatedAt = row.getOffsetDateTime("updated_at");
-        silence.endedNoticeAt = row.getOffsetDateTime("ended_notice_at");
-        return silence;
-    }
-
     private List<SilenceRule> rules(RowSet<Row> rows) {
         List<SilenceRule> rules = new ArrayList<>(rows.size());
-        for (Row row : rows) {
-            Silence silence = read(row);
+        for (Silence silence : MAPPING.all(rows)) {
             rules.add(new SilenceRule(silence.id, matchers(silence).stream().map(LabelMatcher::parse).toList(), silence.comment,
                     silence.createdBy, silence.endsAt));
         }

@@ -16,75 +16,80 @@ import jakarta.validation.constraints.NotNull;
 
 import io.devops.alerting.JsonColumns;
 import io.devops.alerting.routing.LabelMatcher;
-import io.devops.common.PlatformSettings;
 import io.devops.common.problem.Problem;
 import io.devops.common.problem.ProblemException;
 import io.devops.common.time.Durations;
 import io.devops.common.time.Timestamps;
 import io.opentelemetry.instrumentation.annotations.SpanAttribute;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 
-/** Threshold rules: created, changed and deleted through the API; a change starts the rule's series afresh. */
+/**
+ * Threshold rules: created, changed and deleted through the API, on the reactive client through
+ * {@link ThresholdRuleTable}; a change starts the rule's series afresh.
+ */
 @ApplicationScoped
 public class RuleBook {
     private static final Duration LONGEST_FOR = Duration.ofDays(7);
 
+    private final ThresholdRuleTable rules;
+    private final RuleStateTable states;
+    private final Pool pool;
     private final JsonColumns json;
-    private final String stateTable;
     private final InstantSource clock;
 
-    RuleBook(JsonColumns json, PlatformSettings settings, InstantSource clock) {
+    RuleBook(ThresholdRuleTable rules, RuleStateTable states, Pool pool, JsonColumns json, InstantSource clock) {
+        this.rules = rules;
+        this.states = states;
+        this.pool = pool;
         this.json = json;
         this.clock = clock;
-        this.stateTable = settings.schema() + ".rule_state";
     }
 
-    @WithTransaction
     @WithSpan("alerting.rules.create")
     public Uni<RuleView> create(@NotNull(message = "a JSON body is required") @Valid RuleRequest request) {
         ThresholdRule rule = new ThresholdRule();
         rule.id = UUID.randomUUID();
         rule.createdAt = Timestamps.now(clock);
         apply(rule, request);
-        return unusedName(request.name(), rule.id).chain(() -> rule.<ThresholdRule>persist()).map(this::view);
+        return pool.withTransaction(connection -> unusedName(connection, request.name(), rule.id)
+                .chain(() -> rules.insert(connection, rule))).map(ignored -> view(rule));
     }
 
-    @WithSession
     @WithSpan("alerting.rules.list")
     public Uni<List<RuleView>> list() {
-        return ThresholdRule.<ThresholdRule>find("order by name").list().map(rows -> rows.stream().map(this::view).toList());
+        return rules.list(pool).map(rows -> rows.stream().map(this::view).toList());
     }
 
-    @WithSession
     @WithSpan("alerting.rules.get")
     public Uni<RuleView> get(@SpanAttribute("rule.id") UUID id) {
-        return ThresholdRule.<ThresholdRule>findById(id).map(found -> view(require(found, id)));
+        return rules.find(pool, id).map(found -> view(require(found, id)));
     }
 
     /** Replaces the rule; its series start afresh (their state was measured against the old condition). */
-    @WithTransaction
     @WithSpan("alerting.rules.update")
     public Uni<RuleView> update(@SpanAttribute("rule.id") UUID id,
             @NotNull(message = "a JSON body is required") @Valid RuleRequest request) {
-        return ThresholdRule.<ThresholdRule>findById(id).chain(found -> {
+        return pool.withTransaction(connection -> rules.find(connection, id).chain(found -> {
             ThresholdRule rule = require(found, id);
             apply(rule, request);
-            return unusedName(request.name(), id)
-                    .chain(() -> Panache.getSession().chain(session -> session.createNativeQuery("delete from " + stateTable
-                            + " where rule_id = :rule").setParameter("rule", id).executeUpdate()))
+            return unusedName(connection, request.name(), id)
+                    .chain(() -> rules.update(connection, rule))
+                    .chain(() -> states.forget(connection, id))
                     .map(ignored -> view(rule));
-        });
+        }));
     }
 
     /** Deletes the rule; its alerts stay as they are, for someone to resolve. */
-    @WithTransaction
     @WithSpan("alerting.rules.delete")
     public Uni<Void> delete(@SpanAttribute("rule.id") UUID id) {
-        return ThresholdRule.<ThresholdRule>findById(id).chain(found -> require(found, id).delete());
+        return rules.delete(pool, id).invoke(deleted -> {
+            if (!deleted) {
+                throw ProblemException.notFound("no rule with id " + id);
+            }
+        }).replaceWithVoid();
     }
 
     private void apply(ThresholdRule rule, RuleRequest request) {
@@ -130,13 +135,12 @@ public class RuleBook {
         rule.updatedAt = Timestamps.now(clock);
     }
 
-    private Uni<Void> unusedName(String name, UUID except) {
-        return ThresholdRule.count("name = ?1 and id <> ?2", name, except).map(count -> {
-            if (count > 0) {
+    private Uni<Void> unusedName(SqlClient client, String name, UUID except) {
+        return rules.named(client, name, except).invoke(taken -> {
+            if (taken) {
                 throw ProblemException.conflict("a rule named '" + name + "' exists");
             }
-            return null;
-        });
+        }).replaceWithVoid();
     }
 
     private RuleView view(ThresholdRule rule) {

@@ -69,6 +69,7 @@ public class RuleResource {
     @Operation(summary = "Replace a threshold rule", description = "Its series start afresh; alerts it raised stay until their series are judged again.")
     @APIResponse(responseCode = "400", description = "Invalid rule", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No such rule", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The name is taken", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<RuleView> update(@PathParam("id") String id, RuleRequest request) {
         return book.update(PathIds.parse("rule", id), request);
     }

@@ -6,7 +6,6 @@ import static io.devops.alerting.JsonColumns.STRINGS;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,16 +21,14 @@ import io.devops.alerting.alert.AlertFiring;
 import io.devops.alerting.alert.AlertSignal;
 import io.devops.alerting.alert.SignalIntake;
 import io.devops.alerting.routing.LabelMatcher;
-import io.devops.common.PlatformSettings;
+import io.devops.alerting.threshold.RuleStateTable.State;
 import io.devops.common.events.EventCodec;
 import io.devops.common.events.IncomingEvent;
 import io.devops.common.events.MetricBatch;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Evaluates the threshold rules on each node's batches from {@code metrics.samples}. Each series
@@ -50,13 +47,16 @@ public class ThresholdEvaluator {
     private final SignalIntake intake;
     private final EventCodec codec;
     private final JsonColumns json;
-    private final String schema;
+    private final ThresholdRuleTable ruleTable;
+    private final RuleStateTable stateTable;
 
-    ThresholdEvaluator(SignalIntake intake, EventCodec codec, JsonColumns json, PlatformSettings settings) {
+    ThresholdEvaluator(SignalIntake intake, EventCodec codec, JsonColumns json, ThresholdRuleTable ruleTable,
+            RuleStateTable stateTable) {
         this.intake = intake;
         this.codec = codec;
         this.json = json;
-        this.schema = settings.schema();
+        this.ruleTable = ruleTable;
+        this.stateTable = stateTable;
     }
 
     private record Rule(UUID id, String name, String metric, List<LabelMatcher> matchers, String comparison, double threshold,
@@ -73,9 +73,6 @@ public class ThresholdEvaluator {
                 default -> value != threshold;
             };
         }
-    }
-
-    private record State(OffsetDateTime pendingSince, boolean firing) {
     }
 
     /** One series of one rule in this batch, and what to do about it. */
@@ -95,26 +92,23 @@ public class ThresholdEvaluator {
 
     /** The poll's batches one after another (a node's states move with each), against the rules read once. */
     private Uni<List<AlertSignal>> evaluate(SqlConnection connection, List<MetricBatch> batches) {
-        return connection.preparedQuery("select id, name, metric, matchers::text, comparison, threshold, for_ms, severity,"
-                + " per_node, group_by::text, labels::text, annotations::text from " + schema + ".threshold_rule where enabled")
-                .execute().chain(rows -> {
-                    List<Rule> rules = new ArrayList<>();
-                    for (Row row : rows) {
-                        rules.add(new Rule(row.getUUID(0), row.getString(1), row.getString(2),
-                                json.read(row.getString(3), STRINGS).stream().map(LabelMatcher::parse).toList(),
-                                row.getString(4), row.getDouble(5), row.getLong(6), row.getString(7), row.getBoolean(8),
-                                json.read(row.getString(9), STRINGS), json.read(row.getString(10), LABELS),
-                                json.read(row.getString(11), LABELS)));
-                    }
-                    List<AlertSignal> signals = new ArrayList<>();
-                    if (rules.isEmpty()) {
-                        return Uni.createFrom().item(signals);
-                    }
-                    return Multi.createFrom().iterable(batches)
-                            .onItem().transformToUniAndConcatenate(batch -> states(connection, batch.nodeId())
-                                    .chain(states -> act(connection, batch, steps(batch, rules, states), signals)))
-                            .collect().last().replaceWith(signals);
-                });
+        return ruleTable.enabled(connection).chain(rows -> {
+            List<Rule> enabled = rows.stream().map(this::rule).toList();
+            List<AlertSignal> signals = new ArrayList<>();
+            if (enabled.isEmpty()) {
+                return Uni.createFrom().item(signals);
+            }
+            return Multi.createFrom().iterable(batches)
+                    .onItem().transformToUniAndConcatenate(batch -> stateTable.states(connection, batch.nodeId())
+                            .chain(before -> act(connection, batch, steps(batch, enabled, before), signals)))
+                    .collect().last().replaceWith(signals);
+        });
+    }
+
+    private Rule rule(ThresholdRule row) {
+        return new Rule(row.id, row.name, row.metric, json.read(row.matchers, STRINGS).stream().map(LabelMatcher::parse).toList(),
+                row.comparison, row.threshold, row.forMs, row.severity, row.perNode, json.read(row.groupBy, STRINGS),
+                json.read(row.labels, LABELS), json.read(row.annotations, LABELS));
     }
 
     private List<Step> steps(MetricBatch batch, List<Rule> rules, Map<String, State> states) {
@@ -131,7 +125,7 @@ public class ThresholdEvaluator {
                     continue;
                 }
                 String series = json.write(labels);
-                State before = states.get(rule.id() + "|" + series);
+                State before = states.get(RuleStateTable.key(rule.id(), series));
                 boolean holds = rule.holds(sample.value());
                 State after;
                 if (!holds) {
@@ -158,7 +152,9 @@ public class ThresholdEvaluator {
         return Multi.createFrom().iterable(steps).onItem().transformToUniAndConcatenate(step -> {
             boolean wasFiring = step.before() != null && step.before().firing();
             boolean firing = step.after() != null && step.after().firing();
-            Uni<Void> saved = step.after() == null ? forget(connection, batch.nodeId(), step) : save(connection, batch, step);
+            Uni<Void> saved = step.after() == null ? forget(connection, batch.nodeId(), step)
+                    : stateTable.save(connection, step.rule().id(), batch.nodeId(), step.series(), step.alertKey(), step.after(),
+                            step.value(), batch.collectedAt());
             if (firing && !wasFiring) {
                 // the alert is open already when another of its series fires (another core, another node)
                 return stillFiring(connection, step).chain(open -> saved.invoke(() -> {
@@ -193,41 +189,13 @@ public class ThresholdEvaluator {
                         : step.after().pendingSince(), null);
     }
 
-    private Uni<Map<String, State>> states(SqlConnection connection, String nodeId) {
-        return connection.preparedQuery("select rule_id, series, pending_since, firing from " + schema
-                + ".rule_state where node_id = $1").execute(Tuple.of(nodeId)).map(rows -> {
-                    Map<String, State> states = new HashMap<>();
-                    for (Row row : rows) {
-                        states.put(row.getUUID(0) + "|" + row.getString(1), new State(row.getOffsetDateTime(2), row.getBoolean(3)));
-                    }
-                    return states;
-                });
-    }
-
-    private Uni<Void> save(SqlConnection connection, MetricBatch batch, Step step) {
-        return connection.preparedQuery("insert into " + schema + ".rule_state"
-                + " (rule_id, node_id, series, alert_key, pending_since, firing, value, evaluated_at)"
-                + " values ($1, $2, $3, $4, $5, $6, $7, $8)"
-                + " on conflict (rule_id, node_id, series) do update set alert_key = excluded.alert_key,"
-                + " pending_since = excluded.pending_since, firing = excluded.firing, value = excluded.value,"
-                + " evaluated_at = excluded.evaluated_at")
-                .execute(Tuple.from(List.of(step.rule().id(), batch.nodeId(), step.series(), step.alertKey(),
-                        step.after().pendingSince(), step.after().firing(), step.value(), batch.collectedAt())))
-                .replaceWithVoid();
-    }
-
     private Uni<Void> forget(SqlConnection connection, String nodeId, Step step) {
-        if (step.before() == null) {
-            return Uni.createFrom().voidItem();
-        }
-        return connection.preparedQuery("delete from " + schema + ".rule_state where rule_id = $1 and node_id = $2 and series = $3")
-                .execute(Tuple.of(step.rule().id(), nodeId, step.series())).replaceWithVoid();
+        return step.before() == null ? Uni.createFrom().voidItem()
+                : stateTable.forget(connection, step.rule().id(), nodeId, step.series());
     }
 
     /** Whether another series of the same alert (another node's, for a fleet-wide rule) still fires. */
     private Uni<Boolean> stillFiring(SqlConnection connection, Step step) {
-        return connection.preparedQuery("select exists (select 1 from " + schema
-                + ".rule_state where rule_id = $1 and alert_key = $2 and firing)")
-                .execute(Tuple.of(step.rule().id(), step.alertKey())).map(rows -> rows.iterator().next().getBoolean(0));
+        return stateTable.firing(connection, step.rule().id(), step.alertKey());
     }
 }
