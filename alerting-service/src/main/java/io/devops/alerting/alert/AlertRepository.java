@@ -42,7 +42,7 @@ public class AlertRepository {
     /** The alert; null when there is none. */
     public Uni<Alert> findById(UUID id) {
         return pool.preparedQuery("select " + AlertTable.select() + " from " + table + " where id = $1").execute(Tuple.of(id))
-                .map(rows -> rows.size() == 0 ? null : AlertTable.read(rows.iterator().next()));
+                .map(AlertTable::first);
     }
 
     public Uni<List<AlertDetail.Step>> history(UUID alertId) {
@@ -97,11 +97,7 @@ public class AlertRepository {
         paged.add(query.skip());
         Uni<List<Alert>> items = pool.preparedQuery("select " + AlertTable.select() + " from " + table + where
                 + " order by created_at desc, id limit $" + (params.size() + 1) + " offset $" + (params.size() + 2))
-                .execute(Tuple.from(paged)).map(rows -> {
-                    List<Alert> page = new ArrayList<>(rows.size());
-                    rows.forEach(row -> page.add(AlertTable.read(row)));
-                    return page;
-                });
+                .execute(Tuple.from(paged)).map(AlertTable::all);
         return items.chain(page -> pool.preparedQuery("select count(*) from " + table + where).execute(Tuple.from(params))
                 .map(rows -> new Page<>(page, rows.iterator().next().getLong(0))));
     }

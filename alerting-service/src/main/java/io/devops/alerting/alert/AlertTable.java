@@ -1,7 +1,10 @@
 package io.devops.alerting.alert;
 
+import java.util.List;
+
 import io.devops.alerting.RowMapping;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -57,6 +60,16 @@ public final class AlertTable {
     /** A row selected with {@link #select}: its columns are read by position from the first, {@code id}. */
     public static Alert read(Row row) {
         return MAPPING.read(row, row.getColumnIndex("id"));
+    }
+
+    /** The first row of a plain {@link #select()}, or null when there is none. */
+    static Alert first(RowSet<Row> rows) {
+        return MAPPING.first(rows);
+    }
+
+    /** Every row of a plain {@link #select()}. */
+    static List<Alert> all(RowSet<Row> rows) {
+        return MAPPING.all(rows);
     }
 
     /** Inserts a row bound with {@link #tuple}. */

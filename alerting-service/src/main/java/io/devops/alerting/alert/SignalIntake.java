@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -19,6 +18,8 @@ import org.jboss.logging.Logger;
 
 import io.devops.common.consumer.DeadLetters;
 import io.devops.common.consumer.IdempotentConsumer;
+import io.devops.common.events.EventCodec;
+import io.devops.common.events.EventContract;
 import io.devops.common.events.IncomingEvent;
 import io.devops.common.retry.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,11 +50,13 @@ public class SignalIntake {
     private final AlertWriter writer;
     private final MeterRegistry meters;
     private final Event<AlertsCommitted> committed;
+    private final EventCodec codec;
     private volatile boolean stopping;
 
     SignalIntake(Pool pool, IdempotentConsumer idempotent, DeadLetters deadLetters, AlertWriter writer, MeterRegistry meters,
-            Event<AlertsCommitted> committed) {
+            Event<AlertsCommitted> committed, EventCodec codec) {
         this.committed = committed;
+        this.codec = codec;
         this.pool = pool;
         this.idempotent = idempotent;
         this.deadLetters = deadLetters;
@@ -70,10 +73,10 @@ public class SignalIntake {
 
     /**
      * @param consumer names the consumer, for its processed-event records and metrics
-     * @param decode   an event's body, or an exception saying why it cannot be processed
+     * @param contract what the events must be; one that breaks it goes to the dead-letter topic
      * @param signals  the signals the new events ask for, in order, in the poll's transaction
      */
-    public <T> void consume(String consumer, ConsumerRecords<String, String> records, Function<IncomingEvent, T> decode,
+    public <T> void consume(String consumer, ConsumerRecords<String, String> records, EventContract<T> contract,
             BiFunction<SqlConnection, List<T>, Uni<List<AlertSignal>>> signals) {
         List<Decoded<T>> decoded = new ArrayList<>(records.count());
         Timer lag = meters.timer("alerting.intake.lag", "consumer", consumer);
@@ -83,7 +86,7 @@ public class SignalIntake {
             lag.record(Math.max(0, now - record.timestamp()), TimeUnit.MILLISECONDS);
             try {
                 IncomingEvent event = IncomingEvent.from(record);
-                decoded.add(new Decoded<>(event.id(), decode.apply(event)));
+                decoded.add(new Decoded<>(event.id(), codec.decode(event, contract)));
             } catch (RuntimeException e) {
                 deadLetters.send(record, e.getMessage());
             }

@@ -55,10 +55,7 @@ public class ChannelBook {
 
     @WithSpan("alerting.channels.create")
     public Uni<ChannelView> create(@NotNull(message = "a JSON body is required") @Valid ChannelRequest request) {
-        Channel channel = new Channel();
-        channel.id = UUID.randomUUID();
-        channel.createdAt = Timestamps.now(clock);
-        apply(channel, request, Map.of());
+        Channel channel = newChannel(request);
         return pool.withTransaction(connection -> unusedName(connection, request.name(), null)
                 .chain(() -> channels.insert(connection, channel))).map(ignored -> view(channel));
     }
@@ -68,10 +65,7 @@ public class ChannelBook {
     public Uni<ChannelView> put(@NotNull(message = "a channel is required") @Valid ChannelRequest request) {
         return pool.withTransaction(connection -> channels.named(connection, request.name()).chain(found -> {
             if (found == null) {
-                Channel channel = new Channel();
-                channel.id = UUID.randomUUID();
-                channel.createdAt = Timestamps.now(clock);
-                apply(channel, request, Map.of());
+                Channel channel = newChannel(request);
                 return channels.insert(connection, channel).map(ignored -> view(channel));
             }
             Map<String, String> kept = found.type.equals(request.type()) ? kept(found) : Map.of();
@@ -148,6 +142,14 @@ public class ChannelBook {
                         .execute(Tuple.from(new Object[] { UUID.randomUUID(), message.notificationId(), channel.id, channel.name,
                                 error == null ? "delivered" : "failed", error, at, error == null ? at : null }))))
                 .replaceWithVoid();
+    }
+
+    private Channel newChannel(ChannelRequest request) {
+        Channel channel = new Channel();
+        channel.id = UUID.randomUUID();
+        channel.createdAt = Timestamps.now(clock);
+        apply(channel, request, Map.of());
+        return channel;
     }
 
     private void apply(Channel channel, ChannelRequest request, Map<String, String> keptSecrets) {

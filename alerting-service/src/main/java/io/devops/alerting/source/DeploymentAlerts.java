@@ -13,8 +13,6 @@ import io.devops.alerting.alert.AlertFiring;
 import io.devops.alerting.alert.AlertSignal;
 import io.devops.alerting.alert.SignalIntake;
 import io.devops.common.events.DeploymentEvent;
-import io.devops.common.events.EventCodec;
-import io.devops.common.events.IncomingEvent;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 
@@ -34,22 +32,16 @@ public class DeploymentAlerts {
     static final String ROLLED_BACK = "DeploymentRolledBack";
 
     private final SignalIntake intake;
-    private final EventCodec codec;
 
-    DeploymentAlerts(SignalIntake intake, EventCodec codec) {
+    DeploymentAlerts(SignalIntake intake) {
         this.intake = intake;
-        this.codec = codec;
     }
 
     @Incoming("deployer-deployments")
     @Blocking
     public void consume(ConsumerRecords<String, String> records) {
-        intake.consume(CONSUMER, records, this::decode, (connection, deployments) -> Uni.createFrom()
+        intake.consume(CONSUMER, records, DeploymentEvent.CONTRACT, (connection, deployments) -> Uni.createFrom()
                 .item(deployments.stream().flatMap(deployment -> signals(deployment).stream()).toList()));
-    }
-
-    private DeploymentEvent decode(IncomingEvent event) {
-        return codec.decode(event, DeploymentEvent.CONTRACT);
     }
 
     private static List<AlertSignal> signals(DeploymentEvent deployment) {

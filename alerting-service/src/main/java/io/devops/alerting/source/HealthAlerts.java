@@ -17,10 +17,8 @@ import io.devops.alerting.alert.AlertFiring;
 import io.devops.alerting.alert.AlertSignal;
 import io.devops.alerting.alert.SignalIntake;
 import io.devops.alerting.catalog.CatalogProjection;
-import io.devops.common.events.EventCodec;
 import io.devops.common.events.HealthStatus;
 import io.devops.common.events.HealthTransition;
-import io.devops.common.events.IncomingEvent;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -38,13 +36,11 @@ public class HealthAlerts {
     static final String ACTOR = "monitoring.health";
 
     private final SignalIntake intake;
-    private final EventCodec codec;
     private final AlertingSettings settings;
     private final CatalogProjection catalog;
 
-    HealthAlerts(SignalIntake intake, EventCodec codec, AlertingSettings settings, CatalogProjection catalog) {
+    HealthAlerts(SignalIntake intake, AlertingSettings settings, CatalogProjection catalog) {
         this.intake = intake;
-        this.codec = codec;
         this.settings = settings;
         this.catalog = catalog;
     }
@@ -52,11 +48,7 @@ public class HealthAlerts {
     @Incoming("monitoring-health")
     @Blocking
     public void consume(ConsumerRecords<String, String> records) {
-        intake.consume(CONSUMER, records, this::decode, this::signals);
-    }
-
-    private HealthTransition decode(IncomingEvent event) {
-        return codec.decode(event, HealthTransition.CONTRACT);
+        intake.consume(CONSUMER, records, HealthTransition.CONTRACT, this::signals);
     }
 
     private Uni<List<AlertSignal>> signals(SqlConnection connection, List<HealthTransition> transitions) {

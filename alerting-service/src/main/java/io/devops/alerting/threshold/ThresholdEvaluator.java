@@ -22,8 +22,6 @@ import io.devops.alerting.alert.AlertSignal;
 import io.devops.alerting.alert.SignalIntake;
 import io.devops.alerting.routing.LabelMatcher;
 import io.devops.alerting.threshold.RuleStateTable.State;
-import io.devops.common.events.EventCodec;
-import io.devops.common.events.IncomingEvent;
 import io.devops.common.events.MetricBatch;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
@@ -45,15 +43,13 @@ public class ThresholdEvaluator {
     static final String ACTOR = "threshold";
 
     private final SignalIntake intake;
-    private final EventCodec codec;
     private final JsonColumns json;
     private final ThresholdRuleTable ruleTable;
     private final RuleStateTable stateTable;
 
-    ThresholdEvaluator(SignalIntake intake, EventCodec codec, JsonColumns json, ThresholdRuleTable ruleTable,
+    ThresholdEvaluator(SignalIntake intake, JsonColumns json, ThresholdRuleTable ruleTable,
             RuleStateTable stateTable) {
         this.intake = intake;
-        this.codec = codec;
         this.json = json;
         this.ruleTable = ruleTable;
         this.stateTable = stateTable;
@@ -83,11 +79,7 @@ public class ThresholdEvaluator {
     @Incoming("metrics-samples")
     @Blocking
     public void consume(ConsumerRecords<String, String> records) {
-        intake.consume(CONSUMER, records, this::decode, this::evaluate);
-    }
-
-    private MetricBatch decode(IncomingEvent event) {
-        return codec.decode(event, MetricBatch.CONTRACT);
+        intake.consume(CONSUMER, records, MetricBatch.CONTRACT, this::evaluate);
     }
 
     /** The poll's batches one after another (a node's states move with each), against the rules read once. */
