@@ -59,7 +59,7 @@ class DeploymentDiagnosisTest {
 
         UUID deploymentId = UUID.randomUUID();
         DeploymentEvent deployed = new DeploymentEvent(deploymentId, service.id(), name, "staging", "2.0.0", "1.9.3", "rolling",
-                DeploymentEvent.Status.SUCCEEDED, null, OffsetDateTime.now(ZoneOffset.UTC));
+                DeploymentEvent.Status.SUCCEEDED, null, OffsetDateTime.now(ZoneOffset.UTC), "succeeded", null, null);
         String eventId = UUID.randomUUID().toString();
         TopicProbe.publish(bootstrap, Topic.DEPLOYER_DEPLOYMENTS.topicName(), service.id().toString(), DeploymentEvent.TYPE,
                 codec.encode(deployed), eventId);

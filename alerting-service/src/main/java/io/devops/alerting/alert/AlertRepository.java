@@ -7,7 +7,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.devops.alerting.JsonColumns;
+import io.devops.common.sql.JsonColumns;
 import io.devops.common.PlatformSettings;
 import io.devops.common.paging.Page;
 import io.smallrye.mutiny.Uni;

@@ -26,7 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.devops.alerting.Actor;
+import io.devops.common.security.Actor;
 import io.devops.common.problem.PathIds;
 import io.devops.common.problem.Problem;
 import io.devops.common.problem.QueryParams;

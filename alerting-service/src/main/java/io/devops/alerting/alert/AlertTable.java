@@ -2,7 +2,7 @@ package io.devops.alerting.alert;
 
 import java.util.List;
 
-import io.devops.alerting.RowMapping;
+import io.devops.common.sql.RowMapping;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;

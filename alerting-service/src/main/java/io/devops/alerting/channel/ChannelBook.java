@@ -1,7 +1,7 @@
 package io.devops.alerting.channel;
 
-import static io.devops.alerting.JsonColumns.LABELS;
-import static io.devops.alerting.JsonColumns.OBJECT;
+import static io.devops.common.sql.JsonColumns.LABELS;
+import static io.devops.common.sql.JsonColumns.OBJECT;
 
 import java.time.InstantSource;
 import java.time.OffsetDateTime;
@@ -15,7 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 
-import io.devops.alerting.JsonColumns;
+import io.devops.common.sql.JsonColumns;
 import io.devops.common.PlatformSettings;
 import io.devops.common.problem.Problem;
 import io.devops.common.problem.ProblemException;

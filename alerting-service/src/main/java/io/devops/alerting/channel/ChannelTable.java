@@ -8,7 +8,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.devops.alerting.RowMapping;
+import io.devops.common.sql.RowMapping;
 import io.devops.common.PlatformSettings;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;

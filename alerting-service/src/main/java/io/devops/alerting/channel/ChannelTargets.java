@@ -1,6 +1,6 @@
 package io.devops.alerting.channel;
 
-import static io.devops.alerting.JsonColumns.OBJECT;
+import static io.devops.common.sql.JsonColumns.OBJECT;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -8,7 +8,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.devops.alerting.JsonColumns;
+import io.devops.common.sql.JsonColumns;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 

@@ -19,7 +19,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import io.devops.alerting.AlertingSettings;
-import io.devops.alerting.JsonColumns;
+import io.devops.common.sql.JsonColumns;
 import io.devops.alerting.channel.ChannelSender;
 import io.devops.alerting.channel.ChannelTarget;
 import io.devops.alerting.channel.ChannelTargets;

@@ -1,6 +1,6 @@
 package io.devops.alerting.notify;
 
-import static io.devops.alerting.JsonColumns.LABELS;
+import static io.devops.common.sql.JsonColumns.LABELS;
 
 import java.time.InstantSource;
 import java.time.OffsetDateTime;
@@ -18,7 +18,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import io.devops.alerting.AlertingSettings;
-import io.devops.alerting.JsonColumns;
+import io.devops.common.sql.JsonColumns;
 import io.devops.alerting.alert.Alert;
 import io.devops.alerting.alert.AlertRepository;
 import io.devops.alerting.alert.AlertTable;

@@ -10,7 +10,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.devops.alerting.JsonColumns;
+import io.devops.common.sql.JsonColumns;
 import io.devops.alerting.alert.AlertChangeListener;
 import io.devops.alerting.alert.AlertChanges;
 import io.devops.alerting.routing.RoutingBook;

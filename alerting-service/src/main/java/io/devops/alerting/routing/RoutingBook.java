@@ -11,7 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.devops.alerting.JsonColumns;
+import io.devops.common.sql.JsonColumns;
 import io.devops.alerting.channel.ChannelReferences;
 import io.devops.alerting.channel.ChannelTargets;
 import io.devops.common.PlatformSettings;

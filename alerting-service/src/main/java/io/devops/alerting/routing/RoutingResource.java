@@ -16,7 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.devops.alerting.Actor;
+import io.devops.common.security.Actor;
 import io.devops.common.problem.Problem;
 import io.devops.common.problem.ProblemException;
 import io.devops.common.security.Roles;

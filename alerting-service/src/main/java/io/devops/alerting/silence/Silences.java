@@ -1,6 +1,6 @@
 package io.devops.alerting.silence;
 
-import static io.devops.alerting.JsonColumns.STRINGS;
+import static io.devops.common.sql.JsonColumns.STRINGS;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -10,8 +10,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.devops.alerting.JsonColumns;
-import io.devops.alerting.RowMapping;
+import io.devops.common.sql.JsonColumns;
+import io.devops.common.sql.RowMapping;
 import io.devops.alerting.routing.LabelMatcher;
 import io.devops.common.PlatformSettings;
 import io.smallrye.mutiny.Uni;

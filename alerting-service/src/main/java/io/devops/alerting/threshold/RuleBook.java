@@ -1,7 +1,7 @@
 package io.devops.alerting.threshold;
 
-import static io.devops.alerting.JsonColumns.LABELS;
-import static io.devops.alerting.JsonColumns.STRINGS;
+import static io.devops.common.sql.JsonColumns.LABELS;
+import static io.devops.common.sql.JsonColumns.STRINGS;
 
 import java.time.Duration;
 import java.time.InstantSource;
@@ -14,7 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 
-import io.devops.alerting.JsonColumns;
+import io.devops.common.sql.JsonColumns;
 import io.devops.alerting.routing.LabelMatcher;
 import io.devops.common.problem.Problem;
 import io.devops.common.problem.ProblemException;

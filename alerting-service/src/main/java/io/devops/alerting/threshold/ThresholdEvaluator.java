@@ -1,7 +1,7 @@
 package io.devops.alerting.threshold;
 
-import static io.devops.alerting.JsonColumns.LABELS;
-import static io.devops.alerting.JsonColumns.STRINGS;
+import static io.devops.common.sql.JsonColumns.LABELS;
+import static io.devops.common.sql.JsonColumns.STRINGS;
 
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
@@ -16,7 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-import io.devops.alerting.JsonColumns;
+import io.devops.common.sql.JsonColumns;
 import io.devops.alerting.alert.AlertFiring;
 import io.devops.alerting.alert.AlertSignal;
 import io.devops.alerting.alert.SignalIntake;

@@ -5,7 +5,12 @@ import java.util.UUID;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
-/** The body of a {@code deployer.deployments} event: a step in a deployment's lifecycle. */
+/**
+ * The body of a {@code deployer.deployments} event: a step in a deployment's lifecycle. {@code step}
+ * names what happened (started, step, paused, promoting, succeeded, failed, rolling_back,
+ * rolled_back), {@code weight} is a canary's share of the replicas, and {@code rollbackOf} the
+ * deployment a rollback undoes.
+ */
 @RegisterForReflection
 public record DeploymentEvent(
         UUID deploymentId,
@@ -17,7 +22,10 @@ public record DeploymentEvent(
         String strategy,
         Status status,
         String errorMessage,
-        OffsetDateTime occurredAt) {
+        OffsetDateTime occurredAt,
+        String step,
+        Integer weight,
+        UUID rollbackOf) {
 
     public static final String TYPE = "io.devops.deployer.deployment.changed";
 

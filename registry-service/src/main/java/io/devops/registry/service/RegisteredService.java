@@ -36,6 +36,10 @@ public class RegisteredService extends PanacheEntityBase {
 
     public String version;
 
+    /** When the deployment that last set {@link #version} happened; older deployment events are ignored. */
+    @Column(name = "version_deployed_at")
+    public OffsetDateTime versionDeployedAt;
+
     /** What clients see: derived from the lease and the monitoring service's reports by {@link StatusRule}. */
     @Column(nullable = false)
     public String status;

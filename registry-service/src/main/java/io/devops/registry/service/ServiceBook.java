@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -16,6 +17,7 @@ import jakarta.validation.constraints.NotNull;
 
 import org.jboss.logging.Logger;
 
+import io.devops.common.events.DeploymentEvent;
 import io.devops.common.events.HealthCheckSpec;
 import io.devops.common.events.HealthStatus;
 import io.devops.common.events.HealthTransition;
@@ -33,11 +35,12 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The catalog's operations: registration, query, update, deregistration, and the status changes
- * that health transitions and leases cause (heartbeat times alone are written by the heartbeat
- * feature, through {@link ServiceRepository#recordBeats}). Each change locks the service's row, writes it and appends its snapshot
- * to the outbox in one transaction, so the {@code registry.services} topic sees every committed
- * change, in order, and nothing else.
+ * The catalog's operations: registration, query, update, deregistration, the status changes that
+ * health transitions and leases cause, and the versions that deployments leave running (heartbeat
+ * times alone are written by the heartbeat feature, through {@link ServiceRepository#recordBeats}).
+ * Each change locks the service's row, writes it and appends its snapshot to the outbox in one
+ * transaction, so the {@code registry.services} topic sees every committed change, in order, and
+ * nothing else.
  */
 @ApplicationScoped
 public class ServiceBook {
@@ -166,6 +169,33 @@ public class ServiceBook {
             row.status = effective.json();
             touch(row);
             return publish(row, ServiceSnapshot.STATUS_CHANGED);
+        });
+    }
+
+    /**
+     * Takes in a step of a deployment from the deployer: the version it leaves running (see
+     * {@link DeployedVersion}) becomes the service's. A deployment older than the last one applied is
+     * ignored, so a redelivered or reordered event cannot roll the version back.
+     */
+    @WithTransaction
+    @WithSpan("registry.record-deployed-version")
+    public Uni<Void> recordDeployedVersion(DeploymentEvent deployment) {
+        return repository.findForUpdate(deployment.serviceId()).flatMap(row -> {
+            if (row == null) {
+                LOG.debugf("deployment of unknown service %s ignored", deployment.serviceId());
+                return Uni.createFrom().voidItem();
+            }
+            Optional<String> version = DeployedVersion.after(row.environment, row.versionDeployedAt, deployment);
+            if (version.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            row.versionDeployedAt = deployment.occurredAt();
+            if (version.get().equals(row.version)) {
+                return Uni.createFrom().voidItem();
+            }
+            row.version = version.get();
+            touch(row);
+            return publish(row, ServiceSnapshot.UPDATED);
         });
     }
 

@@ -32,9 +32,10 @@ public class ServiceRepository implements PanacheRepositoryBase<RegisteredServic
             + "when lease_expires_at is not null then 'healthy' else 'unknown' end";
 
     /** Every column, with the JSON ones as text, as {@link RegisteredService} maps them. */
-    private static final String COLUMNS = "id, name, url, environment, version, status, health_status, health_checked_at, "
-            + "tags::text as tags, metadata::text as metadata, health_check::text as health_check, lease_ttl_seconds, "
-            + "deregister_after_seconds, last_seen, lease_expires_at, lease_expired_at, created_at, updated_at, revision";
+    private static final String COLUMNS = "id, name, url, environment, version, version_deployed_at, status, health_status, "
+            + "health_checked_at, tags::text as tags, metadata::text as metadata, health_check::text as health_check, "
+            + "lease_ttl_seconds, deregister_after_seconds, last_seen, lease_expires_at, lease_expired_at, created_at, "
+            + "updated_at, revision";
 
     private final String table;
     private final Pool pool;

@@ -1,4 +1,4 @@
-package io.devops.alerting;
+package io.devops.common.sql;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.devops.alerting;
+package io.devops.common.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

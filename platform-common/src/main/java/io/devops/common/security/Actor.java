@@ -1,4 +1,4 @@
-package io.devops.alerting;
+package io.devops.common.security;
 
 import jakarta.ws.rs.core.SecurityContext;
 
