@@ -53,10 +53,19 @@ public final class RolloutDecision {
         };
     }
 
-    /** A rollout the cluster refused outright (invalid, forbidden): it fails, and rolls back if it can. */
-    public RolloutPlan refused(Deployment current, Inputs in, String reason) {
+    /**
+     * A rollout the cluster refused outright (invalid, forbidden, no such namespace): it fails, and
+     * with {@code rollBack} tries to put back what ran before. A succeeded rollout whose clean-up
+     * was refused stays succeeded and is left as it is.
+     */
+    public RolloutPlan refused(Deployment current, Inputs in, String reason, boolean rollBack) {
         Plan plan = new Plan(current.copy(), in);
-        if (plan.d.phase == Phase.ROLLBACK || !plan.d.active()) {
+        if (!plan.d.active()) {
+            plan.step("retention_ended", reason);
+            plan.phase(Phase.DONE);
+            return plan.done();
+        }
+        if (!rollBack || plan.d.phase == Phase.ROLLBACK) {
             return plan.end(Status.FAILED, reason, "failed");
         }
         return fail(plan, reason, false);

@@ -176,14 +176,21 @@ public class RolloutDriver {
         OffsetDateTime now = now();
         Manifests manifests = cluster.manifests(deployment.serviceName);
         RolloutDecision.Inputs inputs;
+        RolloutPlan plan;
         try {
             ClusterState state = cluster.observe(deployment.namespace, manifests.app());
             inputs = new RolloutDecision.Inputs(state, gate(deployment, now), superseded(deployment), now);
+            plan = decision.decide(deployment, inputs);
         } catch (KubernetesClientException e) {
-            retryLater(deployment, e);
-            return;
+            if (Cluster.transientFault(e)) {
+                retryLater(deployment, e);
+                return;
+            }
+            // Forbidden, or no such namespace: retrying cannot help, so the rollout fails and says why.
+            inputs = new RolloutDecision.Inputs(ClusterState.EMPTY, List.of(), false, now);
+            plan = decision.refused(deployment, inputs, "Kubernetes refused to show " + deployment.namespace + "/" + manifests.app()
+                    + ": " + reason(e), false);
         }
-        RolloutPlan plan = decision.decide(deployment, inputs);
         try {
             applyAll(deployment, manifests, plan);
         } catch (KubernetesClientException e) {
@@ -191,13 +198,12 @@ public class RolloutDriver {
                 retryLater(deployment, e);
                 return;
             }
-            plan = decision.refused(deployment, inputs, "Kubernetes refused the change: " + reason(e));
+            plan = decision.refused(deployment, inputs, "Kubernetes refused the change: " + reason(e), true);
             try {
                 applyAll(deployment, manifests, plan);
             } catch (KubernetesClientException again) {
                 plan = decision.refused(deployment, inputs, "Kubernetes refused the change: " + reason(e)
-                        + "; and the rollback: " + reason(again));
-                plan.next().status = io.devops.common.events.DeploymentEvent.Status.FAILED;
+                        + "; and the rollback: " + reason(again), false);
             }
         }
         if (plan.next().phase == Phase.ROLLBACK && deployment.phase != Phase.ROLLBACK && !inputs.gate().isEmpty()) {
