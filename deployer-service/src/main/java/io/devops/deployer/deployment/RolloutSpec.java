@@ -7,6 +7,7 @@ import java.util.Set;
 
 import io.devops.common.time.Durations;
 import io.devops.deployer.kubernetes.WorkloadTemplate;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * How a deployment is to be rolled out, complete (every default filled in at creation, so a
@@ -16,10 +17,12 @@ import io.devops.deployer.kubernetes.WorkloadTemplate;
  * @param steps canary steps; a step whose pause is null waits for a person to promote it
  * @param alertSeverity the lowest severity of a firing alert that fails the gate; null: alerts never do
  */
+@RegisterForReflection
 public record RolloutSpec(Integer replicas, Map<String, String> env, Map<String, String> requests, Map<String, String> limits,
         int port, String readinessPath, List<CanaryStep> steps, String analysis, List<String> failOnHealth,
         String alertSeverity, boolean autoRollback, int progressDeadlineSeconds, String retention) {
 
+    @RegisterForReflection
     public record CanaryStep(int weight, String pause) {
 
         /** The pause, or null when the step waits for a person. */
