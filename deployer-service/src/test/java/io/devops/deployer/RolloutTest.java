@@ -140,6 +140,27 @@ class RolloutTest {
     }
 
     @Test
+    void aPersonCanHoldAResumeAndPromoteACanaryPastItsRemainingSteps() {
+        String service = name("profile");
+        register(bootstrap, service);
+        deployed(request(service, "1.1.0", "rolling"));
+        String id = deploy(canary(service, "1.2.0", List.of(Map.of("weight", 25, "pause", "10m"), Map.of("weight", 50, "pause", "10m"))));
+        await().atMost(WAIT).until(() -> "analysis".equals(api().get("/deployments/" + id).then().extract().path("phase")));
+
+        api().post("/deployments/" + id + "/pause").then().statusCode(200).body("held", equalTo(true));
+        awaitStatus(id, "paused");
+        api().post("/deployments/" + id + "/resume").then().statusCode(200).body("held", equalTo(false));
+        awaitStatus(id, "in_progress");
+        api().post("/deployments/" + id + "/resume").then().statusCode(409);
+
+        api().post("/deployments/" + id + "/promote?full=true").then().statusCode(200);
+        awaitStatus(id, "succeeded");
+        assertThat(image(service + "-blue")).endsWith(":1.2.0");
+        api().get("/deployments/" + id).then().body("history.action", hasItems("paused", "resumed", "promote_requested", "promoting"))
+                .body("history.findAll { it.action == 'canary' }.size()", equalTo(1));
+    }
+
+    @Test
     void aRolloutThatNeverBecomesReadyFailsWithKubernetesReasonAndRollsBack() {
         String service = name("billing");
         register(bootstrap, service);
@@ -161,6 +182,8 @@ class RolloutTest {
         deployed(request(service, "1.1.0", "rolling"));
         String id = deploy(canary(service, "1.2.0", List.of(Map.<String, Object>of("weight", 25))));
         awaitStatus(id, "paused");
+        api().get("/deployments/" + id).then().body("waiting_for_promotion", equalTo(true)).body("held", equalTo(false))
+                .body("weight", equalTo(25)).body("step", equalTo(1)).body("steps", equalTo(1));
         assertThat(workload(service + "-canary").getSpec().getReplicas()).isEqualTo(1);
         assertThat(workload(service + "-blue").getSpec().getReplicas()).isEqualTo(3);
 

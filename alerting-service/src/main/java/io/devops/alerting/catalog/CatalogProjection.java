@@ -18,7 +18,6 @@ import io.devops.common.sql.JsonColumns;
 import io.devops.common.PlatformSettings;
 import io.devops.common.events.EventCodec;
 import io.devops.common.events.IncomingEvent;
-import io.devops.common.events.MalformedEventException;
 import io.devops.common.events.ServiceSnapshot;
 import io.devops.common.time.Timestamps;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -53,13 +52,7 @@ public class CatalogProjection {
     @Incoming("registry-services")
     @WithTransaction
     public Uni<Void> consume(ConsumerRecord<String, String> record) {
-        UUID id;
-        try {
-            id = UUID.fromString(record.key());
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new MalformedEventException("record at " + record.topic() + "-" + record.partition() + "@" + record.offset()
-                    + " has no service id as its key");
-        }
+        UUID id = IncomingEvent.idKey(record);
         if (record.value() == null) {
             return Panache.getSession().chain(session -> session.createNativeQuery("delete from " + table + " where id = :id")
                     .setParameter("id", id).executeUpdate()).replaceWithVoid();

@@ -10,7 +10,6 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import io.devops.common.PlatformSettings;
 import io.devops.common.events.EventCodec;
 import io.devops.common.events.IncomingEvent;
-import io.devops.common.events.MalformedEventException;
 import io.devops.common.events.ServiceSnapshot;
 import io.devops.common.time.Timestamps;
 import io.smallrye.mutiny.Uni;
@@ -39,13 +38,7 @@ public class CatalogProjection {
 
     @Incoming("registry-services")
     public Uni<Void> consume(ConsumerRecord<String, String> record) {
-        UUID id;
-        try {
-            id = UUID.fromString(record.key());
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new MalformedEventException("record at " + record.topic() + "-" + record.partition() + "@" + record.offset()
-                    + " has no service id as its key");
-        }
+        UUID id = IncomingEvent.idKey(record);
         if (record.value() == null) {
             return pool.preparedQuery("delete from " + table + " where id = $1").execute(Tuple.of(id)).replaceWithVoid();
         }

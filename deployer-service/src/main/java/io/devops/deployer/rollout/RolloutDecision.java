@@ -175,9 +175,10 @@ public final class RolloutDecision {
         Duration wait = analysisTime(d);
         boolean elapsed = wait != null && !plan.now.isBefore(d.phaseSince.plus(wait));
         if (promotion == null && (d.hold || !elapsed)) {
-            if (d.hold && d.status != Status.PAUSED) {
-                d.status = Status.PAUSED;
-                plan.event("paused");
+            Status waiting = d.hold || wait == null ? Status.PAUSED : Status.IN_PROGRESS;
+            if (d.status != waiting) {
+                d.status = waiting;
+                plan.event(waiting == Status.PAUSED ? "paused" : "resumed");
             }
             return plan.recheck(d.hold || wait == null ? poll : min(Duration.between(plan.now, d.phaseSince.plus(wait)), poll));
         }

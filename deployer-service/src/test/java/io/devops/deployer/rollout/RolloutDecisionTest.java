@@ -123,6 +123,18 @@ class RolloutDecisionTest {
                     d.spec = spec(true, List.of(new RolloutSpec.CanaryStep(25, null)));
                 }, live("blue", ready("cart-blue", OLD, 3), ready("cart-canary", next(), 1)), List.of(), false, Status.PAUSED,
                         Phase.ANALYSIS, List.of(), List.of("paused"), POLL),
+                new Case("a held analysis is paused and waits", d -> {
+                    rolling(d, Phase.ANALYSIS);
+                    d.hold = true;
+                    d.phaseSince = NOW.minusSeconds(120);
+                }, live("blue", ready("cart-blue", next(), 4)), List.of(), false, Status.PAUSED, Phase.ANALYSIS, List.of(),
+                        List.of("paused"), POLL),
+                new Case("a resumed analysis is in progress again", d -> {
+                    rolling(d, Phase.ANALYSIS);
+                    d.status = Status.PAUSED;
+                    d.phaseSince = NOW.minusSeconds(30);
+                }, live("blue", ready("cart-blue", next(), 4)), List.of(), false, Status.IN_PROGRESS, Phase.ANALYSIS, List.of(),
+                        List.of("resumed"), POLL),
                 new Case("a promoted canary step moves to the next weight", d -> {
                     canary(d);
                     rolling(d, Phase.ANALYSIS);

@@ -7,7 +7,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * The body of a {@code deployer.deployments} event: a step in a deployment's lifecycle. {@code step}
- * names what happened (started, step, paused, promoting, succeeded, failed, rolling_back,
+ * names what happened (started, step, paused, resumed, promoting, succeeded, failed, rolling_back,
  * rolled_back), {@code weight} is a canary's share of the replicas, and {@code rollbackOf} the
  * deployment a rollback undoes.
  */

@@ -3,6 +3,7 @@ package io.devops.common.events;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -23,6 +24,19 @@ public record IncomingEvent(String id, String type, String source, OffsetDateTim
         }
         return new IncomingEvent(id, type, header(record, CloudEventHeaders.SOURCE), time(record, id), record.key(),
                 record.value());
+    }
+
+    /**
+     * The id a record of a compacted topic is keyed by (a tombstone has only its key), or a
+     * {@link MalformedEventException} when the key is not one.
+     */
+    public static UUID idKey(ConsumerRecord<String, String> record) {
+        try {
+            return UUID.fromString(record.key());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new MalformedEventException("record at " + record.topic() + "-" + record.partition() + "@" + record.offset()
+                    + " has no id as its key");
+        }
     }
 
     private static OffsetDateTime time(ConsumerRecord<String, String> record, String id) {
