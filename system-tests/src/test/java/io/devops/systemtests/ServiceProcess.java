@@ -25,7 +25,10 @@ import org.awaitility.core.ConditionTimeoutException;
  * settings as system properties. Its output goes to {@code target/system-tests/<name>.log}.
  */
 final class ServiceProcess implements AutoCloseable {
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    /** Generous: on a busy two-core machine, services starting side by side take a minute each. */
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+    /** A cold service's first requests can take seconds on a busy machine. */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
@@ -42,6 +45,11 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Starts the packaged application of {@code module} and waits until it is ready. */
     static ServiceProcess start(String module, String name, Map<String, String> settings) {
+        return start(module, name, settings, Map.of());
+    }
+
+    /** As {@link #start(String, String, Map)}, with {@code environment} added to the process's environment variables. */
+    static ServiceProcess start(String module, String name, Map<String, String> settings, Map<String, String> environment) {
         Path root = Path.of(System.getProperty("platform.root", ".."));
         Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
@@ -59,7 +67,9 @@ final class ServiceProcess implements AutoCloseable {
             Path logDir = Path.of("target", "system-tests");
             Files.createDirectories(logDir);
             Path log = logDir.resolve(name + ".log");
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             ServiceProcess service = new ServiceProcess(name, port, log, process);
             service.awaitReady();
             return service;
@@ -74,18 +84,22 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Sends a GET to {@code path} and returns the status and body. */
     HttpResponse<String> get(String path, String bearerToken) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(10));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url() + path)).timeout(REQUEST_TIMEOUT);
         if (bearerToken != null) {
             request.header("Authorization", "Bearer " + bearerToken);
         }
-        try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException("GET " + path + " on " + name + " failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        return send(request.build(), "GET " + path);
+    }
+
+    /** Sends a POST of {@code json} (none when null) to {@code path} and returns the status and body. */
+    HttpResponse<String> post(String path, String bearerToken, String json) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url() + path)).timeout(REQUEST_TIMEOUT)
+                .header("Authorization", "Bearer " + bearerToken)
+                .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
         }
+        return send(request.build(), "POST " + path);
     }
 
     /** A gauge or counter from the service's Prometheus metrics, summed over its series. */
@@ -102,6 +116,17 @@ final class ServiceProcess implements AutoCloseable {
             throw new AssertionError(name + " has no metric " + prometheusName);
         }
         return sum;
+    }
+
+    private HttpResponse<String> send(HttpRequest request, String what) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(what + " on " + name + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     boolean isAlive() {

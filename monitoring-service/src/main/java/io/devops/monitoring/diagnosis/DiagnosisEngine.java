@@ -191,22 +191,25 @@ public class DiagnosisEngine {
                 .filter(i -> input.deployments().stream().anyMatch(d -> !d.occurredAt().isAfter(i.startedAt())
                         && !d.occurredAt().isBefore(i.startedAt().minus(window))))
                 .count();
-        boolean failed = "failed".equals(deployment.status()) || "rolled_back".equals(deployment.status())
-                || "rolling_back".equals(deployment.status());
+        // The deployment's outcome may come after the incident began (a canary rolled back by its gate): its latest status counts.
+        String status = deployment.deploymentId() == null ? deployment.status() : input.deployments().stream()
+                .filter(d -> deployment.deploymentId().equals(d.deploymentId()))
+                .max(Comparator.comparing(DeploymentFacts::occurredAt)).map(DeploymentFacts::status).orElse(deployment.status());
+        boolean failed = "failed".equals(status) || "rolled_back".equals(status) || "rolling_back".equals(status);
         double closeness = 1 - Math.min(1, minutes / (double) Math.max(1, window.toMinutes()));
         double confidence = clamp(0.5 + 0.3 * closeness + (failed ? 0.15 : 0) + (incidentsAfterDeployments >= 2 ? 0.1 : 0));
         Map<String, Object> evidence = new LinkedHashMap<>();
         evidence.put("deployment_id", String.valueOf(deployment.deploymentId()));
         evidence.put("version", deployment.version());
         evidence.put("previous_version", deployment.previousVersion());
-        evidence.put("deployment_status", deployment.status());
+        evidence.put("deployment_status", status);
         evidence.put("deployed_at", deployment.occurredAt().toString());
         evidence.put("minutes_before_incident", minutes);
         evidence.put("incidents_after_deployments", incidentsAfterDeployments);
         String version = deployment.version() == null ? "the new version" : "version " + deployment.version();
         String previous = deployment.previousVersion() == null ? "the previous version" : deployment.previousVersion();
         return Optional.of(new Finding("after_deployment",
-                "the incident began " + minutes + " min after " + version + " was deployed (" + deployment.status() + ")",
+                "the incident began " + minutes + " min after " + version + " was deployed (" + status + ")",
                 evidence, round(confidence, 2),
                 "Compare " + version + " with " + previous + " (changes, configuration, migrations); if the cause is not "
                         + "clear quickly, roll back to " + previous + "."));

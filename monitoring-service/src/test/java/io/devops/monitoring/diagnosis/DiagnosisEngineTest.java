@@ -110,6 +110,21 @@ class DiagnosisEngineTest {
     }
 
     @Test
+    void aSuspectDeploymentIsJudgedByItsLatestStatusEvenWhenItCameAfterTheIncidentBegan() {
+        IncidentFacts incident = incident(NOW.minusHours(1), "unexpected_status");
+        UUID canary = UUID.randomUUID();
+        List<DeploymentFacts> events = List.of(
+                new DeploymentFacts(canary, "2.4.0", "2.3.1", "in_progress", NOW.minusHours(1).minusMinutes(2)),
+                new DeploymentFacts(canary, "2.4.0", "2.3.1", "paused", NOW.minusHours(1).minusMinutes(1)),
+                new DeploymentFacts(canary, "2.4.0", "2.3.1", "rolled_back", NOW.minusHours(1).plusSeconds(20)));
+        Finding suspect = finding(engine.diagnose(input(incident, List.of(incident), List.of(), events, Map.of(), null)),
+                "after_deployment");
+        assertThat(suspect.evidence()).containsEntry("deployment_status", "rolled_back")
+                .containsEntry("deployment_id", canary.toString()).containsEntry("minutes_before_incident", 1L);
+        assertThat(suspect.summary()).endsWith("(rolled_back)");
+    }
+
+    @Test
     void aDeploymentOutsideTheWindowOrAfterTheStartIsNot() {
         IncidentFacts incident = incident(NOW.minusHours(1), "unexpected_status");
         List<DeploymentFacts> deployments = List.of(
