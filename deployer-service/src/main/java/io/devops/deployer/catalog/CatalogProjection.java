@@ -8,6 +8,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.devops.common.PlatformSettings;
+import io.devops.common.consumer.TransientFailures;
 import io.devops.common.events.EventCodec;
 import io.devops.common.events.IncomingEvent;
 import io.devops.common.events.ServiceSnapshot;
@@ -25,14 +26,17 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class CatalogProjection {
     static final String IMAGE_METADATA = "image";
+    static final String CONSUMER = "deployer.catalog";
 
     private final EventCodec codec;
     private final Pool pool;
+    private final TransientFailures retries;
     private final String table;
 
-    CatalogProjection(EventCodec codec, Pool pool, PlatformSettings settings) {
+    CatalogProjection(EventCodec codec, Pool pool, TransientFailures retries, PlatformSettings settings) {
         this.codec = codec;
         this.pool = pool;
+        this.retries = retries;
         this.table = settings.schema() + ".catalog_service";
     }
 
@@ -40,16 +44,18 @@ public class CatalogProjection {
     public Uni<Void> consume(ConsumerRecord<String, String> record) {
         UUID id = IncomingEvent.idKey(record);
         if (record.value() == null) {
-            return pool.preparedQuery("delete from " + table + " where id = $1").execute(Tuple.of(id)).replaceWithVoid();
+            String delete = "delete from " + table + " where id = $1";
+            return retries.retried(CONSUMER, () -> pool.preparedQuery(delete).execute(Tuple.of(id))).replaceWithVoid();
         }
         ServiceSnapshot snapshot = codec.decode(IncomingEvent.from(record), ServiceSnapshot.CONTRACT);
         String image = snapshot.metadata() == null ? null : snapshot.metadata().get(IMAGE_METADATA);
-        return pool.preparedQuery("insert into " + table + " (id, name, environment, version, image, revision, updated_at)"
+        String upsert = "insert into " + table + " (id, name, environment, version, image, revision, updated_at)"
                 + " values ($1, $2, $3, $4, $5, $6, $7) on conflict (id) do update set name = excluded.name,"
                 + " environment = excluded.environment, version = excluded.version, image = excluded.image,"
-                + " revision = excluded.revision, updated_at = excluded.updated_at where " + table + ".revision <= excluded.revision")
+                + " revision = excluded.revision, updated_at = excluded.updated_at where " + table + ".revision <= excluded.revision";
+        return retries.retried(CONSUMER, () -> pool.preparedQuery(upsert)
                 .execute(Tuple.from(new Object[] { id, snapshot.name(), snapshot.environment(), snapshot.version(), image,
-                        snapshot.revision(), Timestamps.now() }))
+                        snapshot.revision(), Timestamps.now() })))
                 .replaceWithVoid();
     }
 }

@@ -149,10 +149,14 @@ public class DeploymentTable {
         return client.preparedQuery(mapping.update(table)).execute(mapping.tuple(changed)).replaceWithVoid();
     }
 
-    /** Makes every active rollout of a service due now, so that its gate reads a new signal at once. */
+    /**
+     * Makes every active rollout of a service due now, so that its gate reads a new signal at once,
+     * and makes a decision in flight for one of them stale (it read the gate before the signal), so
+     * it is decided again rather than saved.
+     */
     public Uni<Integer> wake(SqlClient client, UUID serviceId, String serviceName, OffsetDateTime now) {
-        return client.preparedQuery("update " + table + " set next_action_at = $3 where (service_id = $1 or service_name = $2)"
-                + " and status = any($4) and (next_action_at is null or next_action_at > $3)")
+        return client.preparedQuery("update " + table + " set next_action_at = $3, lock_version = lock_version + 1"
+                + " where (service_id = $1 or service_name = $2) and status = any($4)")
                 .execute(Tuple.of(serviceId, serviceName, now, ACTIVE.toArray(String[]::new))).map(rows -> rows.rowCount());
     }
 

@@ -95,6 +95,8 @@ public final class RolloutDecision {
             d.previousVersion = active.version();
             d.replicas = d.replicas != null ? d.replicas : Math.max(active.replicas(), 1);
             String other = Manifests.otherColor(live);
+            plan.step("started", d.strategy.json() + " from " + (d.previousVersion == null ? d.previousImage : d.previousVersion)
+                    + " to " + d.version + ", " + d.replicas + " replicas");
             switch (d.strategy) {
                 case ROLLING -> {
                     d.targetColor = live;
@@ -118,8 +120,6 @@ public final class RolloutDecision {
             if (d.strategy != Strategy.CANARY && cluster.workload(Manifests.canaryName(app)).isPresent()) {
                 plan.act(new ClusterAction.Delete(Manifests.canaryName(app)));
             }
-            plan.step("started", d.strategy.json() + " from " + (d.previousVersion == null ? d.previousImage : d.previousVersion)
-                    + " to " + d.version + ", " + d.replicas + " replicas");
         }
         plan.phase(Phase.ROLLOUT);
         plan.event("started");

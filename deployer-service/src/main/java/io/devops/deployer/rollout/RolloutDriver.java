@@ -11,7 +11,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -38,7 +37,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 
@@ -47,7 +47,8 @@ import io.vertx.mutiny.sqlclient.Pool;
  * reads the cluster and the gate, lets {@link RolloutDecision} decide, applies the actions to the
  * cluster, then saves the new state, its history and its events in one transaction. Nothing lives
  * only in memory: a replica that dies leaves its claims to lapse, and another resumes from the row.
- * Signals and requests wake it at once; otherwise it looks every {@code deployer.rollout.tick}.
+ * Signals and requests wake it at once; otherwise it looks every {@code deployer.rollout.tick}, on a
+ * thread of its own with blocking waits (the Kubernetes client blocks).
  */
 @ApplicationScoped
 public class RolloutDriver {
@@ -64,14 +65,12 @@ public class RolloutDriver {
     private final RolloutDecision decision;
     private final String owner;
     private final ExecutorService workers;
-    private final ExecutorService waker = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "rollout-waker");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private final AtomicBoolean running = new AtomicBoolean();
-    private final AtomicBoolean again = new AtomicBoolean();
     private final Timer gateReaction;
+    private final Object wakeUps = new Object();
+    private final AtomicBoolean woken = new AtomicBoolean();
+    private volatile boolean running;
+    private Thread loop;
+    private int failedRounds;
 
     RolloutDriver(Pool pool, DeploymentTable deployments, StepTable steps, GateSignals gates, Cluster cluster, Outbox outbox,
             DeployerSettings settings, MeterRegistry meters, @ConfigProperty(name = "quarkus.uuid") String instance) {
@@ -95,16 +94,29 @@ public class RolloutDriver {
                 .publishPercentiles(0.5, 0.99).register(meters);
     }
 
-    @PreDestroy
-    void stop() {
-        waker.shutdownNow();
-        workers.shutdownNow();
+    void start(@Observes StartupEvent event) {
+        if (!cluster.configured()) {
+            LOG.info("no Kubernetes cluster is configured: rollouts are refused");
+            return;
+        }
+        running = true;
+        loop = new Thread(this::run, "rollout-driver");
+        loop.setDaemon(true);
+        loop.start();
     }
 
-    @Scheduled(every = "${deployer.rollout.tick}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = ClusterAbsent.class)
-    void tick() {
-        drive();
+    /** Stops before the database pool closes, so no round runs against a closed pool. */
+    void stop(@Observes ShutdownEvent event) {
+        running = false;
+        wake();
+        if (loop != null) {
+            try {
+                loop.join(settings.rollout().claim().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        workers.shutdownNow();
     }
 
     void requested(@Observes RolloutRequested request) {
@@ -114,34 +126,39 @@ public class RolloutDriver {
     /** A new signal: the service's rollouts become due now, here and on every replica. */
     void signalled(@Observes SignalArrived signal) {
         pool.withConnection(connection -> deployments.wake(connection, signal.serviceId(), signal.serviceName(), now()))
-                .subscribe().with(woken -> {
-                    if (woken > 0) {
-                        wake();
-                    }
-                }, failure -> LOG.debugf("could not wake the rollouts of %s: %s", signal.serviceName(), failure.getMessage()));
+                .subscribe().with(count -> wake(),
+                        failure -> LOG.debugf("could not wake the rollouts of %s: %s", signal.serviceName(), failure.getMessage()));
     }
 
     private void wake() {
-        if (cluster.configured()) {
-            waker.execute(this::drive);
+        woken.set(true);
+        synchronized (wakeUps) {
+            wakeUps.notifyAll();
         }
     }
 
-    /** Runs rounds until none is due; a wake-up during a round asks for one more. */
-    void drive() {
-        if (!running.compareAndSet(false, true)) {
-            again.set(true);
-            return;
-        }
-        try {
-            do {
-                again.set(false);
+    /** Rounds until none is due, then a wait of one tick or until woken. */
+    private void run() {
+        while (running) {
+            woken.set(false);
+            try {
                 round();
-            } while (again.get());
-        } catch (RuntimeException e) {
-            LOG.warnf("rollout round failed, retrying at the next tick: %s", e.getMessage());
-        } finally {
-            running.set(false);
+                failedRounds = 0;
+            } catch (RuntimeException e) {
+                // PostgreSQL away: said at the first failure and every 30th after, not at every tick.
+                if (failedRounds++ % 30 == 0) {
+                    LOG.warnf("rollout round failed (%d times), retrying at every tick: %s", failedRounds, e.getMessage());
+                }
+            }
+            synchronized (wakeUps) {
+                if (running && !woken.get()) {
+                    try {
+                        wakeUps.wait(settings.rollout().tick().toMillis());
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
         }
     }
 
@@ -152,11 +169,11 @@ public class RolloutDriver {
         if (due.isEmpty()) {
             return;
         }
-        List<Future<?>> running = new ArrayList<>(due.size());
+        List<Future<?>> advancing = new ArrayList<>(due.size());
         for (Deployment deployment : due) {
-            running.add(workers.submit(() -> advance(deployment)));
+            advancing.add(workers.submit(() -> advance(deployment)));
         }
-        for (Future<?> future : running) {
+        for (Future<?> future : advancing) {
             try {
                 future.get();
             } catch (InterruptedException e) {
@@ -167,7 +184,7 @@ public class RolloutDriver {
             }
         }
         if (due.size() == settings.rollout().batch()) {
-            again.set(true);
+            woken.set(true);
         }
     }
 
@@ -230,7 +247,7 @@ public class RolloutDriver {
                 .await().indefinitely();
         if (!saved) {
             // A person changed the rollout while it was being decided: decide again from their row.
-            again.set(true);
+            woken.set(true);
             return;
         }
         for (String event : plan.events()) {
