@@ -220,7 +220,9 @@ class RolloutTest {
         String id = deploy(canary(service, "1.2.0", List.of(Map.<String, Object>of("weight", 25))));
         awaitStatus(id, "paused");
         OffsetDateTime lapses = OffsetDateTime.now().plusSeconds(2);
-        pool.preparedQuery("update deployer.deployment set claimed_by = 'replica-that-died', claimed_until = $2 where id = $1")
+        // The dead replica's claim, as it left it; a decision this replica had in flight is stale now.
+        pool.preparedQuery("update deployer.deployment set claimed_by = 'replica-that-died', claimed_until = $2,"
+                + " lock_version = lock_version + 1 where id = $1")
                 .execute(Tuple.of(UUID.fromString(id), lapses)).await().indefinitely();
 
         api().post("/deployments/" + id + "/promote").then().statusCode(200);

@@ -133,14 +133,16 @@ public class DeploymentTable {
 
     /**
      * Writes the driver's decision and releases the claim, unless the row changed since it was
-     * read (a person promoted, aborted or rolled back meanwhile): then nothing is written, and the
-     * rollout is decided again from the new row.
+     * read (a person promoted, aborted or rolled back meanwhile, or a signal came) or the claim
+     * lapsed and another replica took it: then nothing is written, and the rollout is decided again
+     * from the new row.
      */
-    public Uni<Boolean> saveDecided(SqlClient client, Deployment decided, int readVersion) {
+    public Uni<Boolean> saveDecided(SqlClient client, Deployment decided, int readVersion, String owner) {
         decided.lockVersion = readVersion + 1;
-        Tuple tuple = mapping.tuple(decided).addInteger(readVersion);
-        return client.preparedQuery(mapping.update(table) + " and lock_version = $" + tuple.size())
-                .execute(tuple).call(() -> release(client, decided.id)).map(rows -> rows.rowCount() == 1);
+        Tuple tuple = mapping.tuple(decided).addInteger(readVersion).addString(owner);
+        return client.preparedQuery(mapping.update(table) + " and lock_version = $" + (tuple.size() - 1)
+                + " and claimed_by = $" + tuple.size())
+                .execute(tuple).call(() -> release(client, decided.id, owner)).map(rows -> rows.rowCount() == 1);
     }
 
     /** Writes a change a person asked for, and makes the rollout due now. */
@@ -160,9 +162,10 @@ public class DeploymentTable {
                 .execute(Tuple.of(serviceId, serviceName, now, ACTIVE.toArray(String[]::new))).map(rows -> rows.rowCount());
     }
 
-    private Uni<Void> release(SqlClient client, UUID id) {
-        return client.preparedQuery("update " + table + " set claimed_by = null, claimed_until = null where id = $1")
-                .execute(Tuple.of(id)).replaceWithVoid();
+    /** Releases this replica's claim; one that lapsed and another replica took is left to that one. */
+    private Uni<Void> release(SqlClient client, UUID id, String owner) {
+        return client.preparedQuery("update " + table + " set claimed_by = null, claimed_until = null"
+                + " where id = $1 and claimed_by = $2").execute(Tuple.of(id, owner)).replaceWithVoid();
     }
 
     private static String where(DeploymentQuery query, Tuple args) {

@@ -24,6 +24,9 @@ import io.devops.deployer.signal.GateFailure;
  * (after a crash between applying and saving) applies the same again, harmlessly.
  */
 public final class RolloutDecision {
+    static final Duration QUICK_POLL = Duration.ofMillis(250);
+    static final Duration QUICK_WINDOW = Duration.ofSeconds(10);
+
     private final Duration poll;
 
     public RolloutDecision(Duration poll) {
@@ -399,7 +402,16 @@ public final class RolloutDecision {
         }
 
         RolloutPlan recheck(Duration after) {
-            return recheckAt(now.plus(after.isNegative() ? Duration.ZERO : after));
+            Duration wait = after.isNegative() ? Duration.ZERO : after;
+            if (waitsForCluster() && Duration.between(d.phaseSince, now).compareTo(QUICK_WINDOW) < 0) {
+                wait = wait.compareTo(QUICK_POLL) < 0 ? wait : QUICK_POLL;
+            }
+            return recheckAt(now.plus(wait));
+        }
+
+        /** Kubernetes rolls out small changes in a moment: the first seconds of a wait are looked at closely. */
+        private boolean waitsForCluster() {
+            return d.active() && (d.phase == Phase.ROLLOUT || d.phase == Phase.PROMOTE || d.phase == Phase.ROLLBACK);
         }
 
         RolloutPlan recheckAt(OffsetDateTime at) {

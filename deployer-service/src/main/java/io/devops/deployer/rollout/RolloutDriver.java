@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -68,6 +69,7 @@ public class RolloutDriver {
     private final Timer gateReaction;
     private final Object wakeUps = new Object();
     private final AtomicBoolean woken = new AtomicBoolean();
+    private final AtomicReference<OffsetDateTime> nextDue = new AtomicReference<>();
     private volatile boolean running;
     private Thread loop;
     private int failedRounds;
@@ -153,13 +155,23 @@ public class RolloutDriver {
             synchronized (wakeUps) {
                 if (running && !woken.get()) {
                     try {
-                        wakeUps.wait(settings.rollout().tick().toMillis());
+                        wakeUps.wait(untilNextDue());
                     } catch (InterruptedException e) {
                         return;
                     }
                 }
             }
         }
+    }
+
+    /** Until the soonest rollout this replica saved is due again, at most a tick. */
+    private long untilNextDue() {
+        long tick = settings.rollout().tick().toMillis();
+        OffsetDateTime due = nextDue.getAndSet(null);
+        if (due == null) {
+            return tick;
+        }
+        return Math.max(1, Math.min(tick, Duration.between(now(), due).toMillis()));
     }
 
     private void round() {
@@ -239,7 +251,7 @@ public class RolloutDriver {
 
     private void save(Deployment read, RolloutPlan plan) {
         Deployment next = plan.next();
-        boolean saved = pool.withTransaction(connection -> deployments.saveDecided(connection, next, read.lockVersion)
+        boolean saved = pool.withTransaction(connection -> deployments.saveDecided(connection, next, read.lockVersion, owner)
                 .call(written -> !written ? Uni.createFrom().voidItem()
                         : steps.append(connection, next.id, plan.steps())
                                 .chain(() -> outbox.append(connection, plan.events().stream()
@@ -249,6 +261,9 @@ public class RolloutDriver {
             // A person changed the rollout while it was being decided: decide again from their row.
             woken.set(true);
             return;
+        }
+        if (next.nextActionAt != null) {
+            nextDue.accumulateAndGet(next.nextActionAt, (a, b) -> a == null || b.isBefore(a) ? b : a);
         }
         for (String event : plan.events()) {
             meters.counter("deployer.rollout.steps", "step", event, "strategy", next.strategy.json()).increment();
@@ -264,7 +279,7 @@ public class RolloutDriver {
             LOG.warnf("deployment %s: the cluster could not be reached (%s); retrying in %s", deployment.id, reason(e), delay);
         }
         meters.counter("deployer.cluster.failures").increment();
-        pool.withTransaction(connection -> deployments.saveDecided(connection, retry, deployment.lockVersion))
+        pool.withTransaction(connection -> deployments.saveDecided(connection, retry, deployment.lockVersion, owner))
                 .await().indefinitely();
     }
 

@@ -31,6 +31,8 @@ import io.devops.deployer.signal.GateFailure;
 class RolloutDecisionTest {
     private static final OffsetDateTime NOW = OffsetDateTime.of(2026, 12, 1, 12, 0, 0, 0, ZoneOffset.UTC);
     private static final Duration POLL = Duration.ofSeconds(2);
+    /** A wait for the cluster that has just begun is looked at more closely. */
+    private static final Duration QUICK = RolloutDecision.QUICK_POLL;
     private static final WorkloadTemplate OLD = new WorkloadTemplate("reg/cart:1.0", Map.of(), Map.of(), Map.of(), 8080, null);
     private static final RolloutDecision DECISION = new RolloutDecision(POLL);
 
@@ -47,16 +49,16 @@ class RolloutDecisionTest {
         return Stream.of(
                 new Case("first deployment creates the blue stable Deployment and the Service", d -> {
                 }, ClusterState.EMPTY, List.of(), false, Status.IN_PROGRESS, Phase.ROLLOUT,
-                        List.of("apply cart-blue stable blue reg/cart:2.0 x4", "route blue"), List.of("started"), POLL),
+                        List.of("apply cart-blue stable blue reg/cart:2.0 x4", "route blue"), List.of("started"), QUICK),
                 new Case("a rolling update changes the live colour in place and keeps the old template", d -> {
                 }, live("blue", ready("cart-blue", OLD, 3)), List.of(), false, Status.IN_PROGRESS, Phase.ROLLOUT,
-                        List.of("apply cart-blue stable blue reg/cart:2.0 x4"), List.of("started"), POLL),
+                        List.of("apply cart-blue stable blue reg/cart:2.0 x4"), List.of("started"), QUICK),
                 new Case("blue-green starts the other colour beside the live one", d -> d.strategy = Strategy.BLUE_GREEN,
                         live("blue", ready("cart-blue", OLD, 4)), List.of(), false, Status.IN_PROGRESS, Phase.ROLLOUT,
-                        List.of("apply cart-green stable green reg/cart:2.0 x4"), List.of("started"), POLL),
+                        List.of("apply cart-green stable green reg/cart:2.0 x4"), List.of("started"), QUICK),
                 new Case("a canary takes its first step's share from the stable Deployment", RolloutDecisionTest::canary,
                         live("blue", ready("cart-blue", OLD, 4)), List.of(), false, Status.IN_PROGRESS, Phase.ROLLOUT,
-                        List.of("apply cart-canary canary blue reg/cart:2.0 x1", "scale cart-blue 3"), List.of("started"), POLL),
+                        List.of("apply cart-canary canary blue reg/cart:2.0 x1", "scale cart-blue 3"), List.of("started"), QUICK),
                 new Case("a rollout not yet ready is looked at again", d -> rolling(d, Phase.ROLLOUT),
                         live("blue", rolling("cart-blue", 2)), List.of(), false, Status.IN_PROGRESS, Phase.ROLLOUT,
                         List.of(), List.of(), POLL),
@@ -65,7 +67,7 @@ class RolloutDecisionTest {
                         List.of(), List.of(), POLL),
                 new Case("a progress deadline fails the rollout and rolls back to the old template", d -> rolling(d, Phase.ROLLOUT),
                         live("blue", stuck("cart-blue")), List.of(), false, Status.ROLLING_BACK, Phase.ROLLBACK,
-                        List.of("apply cart-blue stable blue reg/cart:1.0 x4"), List.of("rolling_back"), POLL),
+                        List.of("apply cart-blue stable blue reg/cart:1.0 x4"), List.of("rolling_back"), QUICK),
                 new Case("without automatic rollback a deadline fails for good", d -> {
                     rolling(d, Phase.ROLLOUT);
                     d.spec = spec(false, List.of());
@@ -82,7 +84,7 @@ class RolloutDecisionTest {
                         List.of(), Duration.ofSeconds(1)),
                 new Case("a failed gate during analysis rolls back", d -> rolling(d, Phase.ANALYSIS),
                         live("blue", ready("cart-blue", next(), 4)), List.of(unhealthy()), false, Status.ROLLING_BACK,
-                        Phase.ROLLBACK, List.of("apply cart-blue stable blue reg/cart:1.0 x4"), List.of("rolling_back"), POLL),
+                        Phase.ROLLBACK, List.of("apply cart-blue stable blue reg/cart:1.0 x4"), List.of("rolling_back"), QUICK),
                 new Case("a ready blue-green colour gets the traffic, then the analysis", d -> {
                     rolling(d, Phase.ROLLOUT);
                     d.strategy = Strategy.BLUE_GREEN;
@@ -95,7 +97,7 @@ class RolloutDecisionTest {
                     d.strategy = Strategy.BLUE_GREEN;
                     d.targetColor = "green";
                 }, live("green", ready("cart-blue", OLD, 4), ready("cart-green", next(), 4)), List.of(unhealthy()), false,
-                        Status.ROLLING_BACK, Phase.ROLLBACK, List.of("route blue", "scale cart-green 0"), List.of("rolling_back"), POLL),
+                        Status.ROLLING_BACK, Phase.ROLLBACK, List.of("route blue", "scale cart-green 0"), List.of("rolling_back"), QUICK),
                 new Case("a blue-green success keeps the old colour for the retention", d -> {
                     rolling(d, Phase.ANALYSIS);
                     d.strategy = Strategy.BLUE_GREEN;
@@ -141,14 +143,14 @@ class RolloutDecisionTest {
                     d.promoteRequested = "step";
                 }, live("blue", ready("cart-blue", OLD, 3), ready("cart-canary", next(), 1)), List.of(), false,
                         Status.IN_PROGRESS, Phase.ROLLOUT, List.of("apply cart-canary canary blue reg/cart:2.0 x2", "scale cart-blue 2"),
-                        List.of("step"), POLL),
+                        List.of("step"), QUICK),
                 new Case("a full promotion updates the stable Deployment", d -> {
                     canary(d);
                     rolling(d, Phase.ANALYSIS);
                     d.promoteRequested = "full";
                 }, live("blue", ready("cart-blue", OLD, 3), ready("cart-canary", next(), 1)), List.of(), false,
                         Status.IN_PROGRESS, Phase.PROMOTE, List.of("apply cart-blue stable blue reg/cart:2.0 x4"), List.of("promoting"),
-                        POLL),
+                        QUICK),
                 new Case("a promoted stable Deployment ready: the canary goes", d -> {
                     canary(d);
                     rolling(d, Phase.PROMOTE);
@@ -159,20 +161,20 @@ class RolloutDecisionTest {
                     rolling(d, Phase.ANALYSIS);
                 }, live("blue", ready("cart-blue", OLD, 3), ready("cart-canary", next(), 1)), List.of(unhealthy()), false,
                         Status.ROLLING_BACK, Phase.ROLLBACK, List.of("delete cart-canary", "apply cart-blue stable blue reg/cart:1.0 x4"),
-                        List.of("rolling_back"), POLL),
+                        List.of("rolling_back"), QUICK),
                 new Case("a paused rollout still rolls back on its gate", d -> {
                     canary(d);
                     rolling(d, Phase.ANALYSIS);
                     d.hold = true;
                 }, live("blue", ready("cart-blue", OLD, 3), ready("cart-canary", next(), 1)), List.of(unhealthy()), false,
                         Status.ROLLING_BACK, Phase.ROLLBACK, List.of("delete cart-canary", "apply cart-blue stable blue reg/cart:1.0 x4"),
-                        List.of("rolling_back"), POLL),
+                        List.of("rolling_back"), QUICK),
                 new Case("an abort rolls back even without automatic rollback", d -> {
                     rolling(d, Phase.ANALYSIS);
                     d.spec = spec(false, List.of());
                     d.abortRequested = "aborted by ana";
                 }, live("blue", ready("cart-blue", next(), 4)), List.of(), false, Status.ROLLING_BACK, Phase.ROLLBACK,
-                        List.of("apply cart-blue stable blue reg/cart:1.0 x4"), List.of("rolling_back"), POLL),
+                        List.of("apply cart-blue stable blue reg/cart:1.0 x4"), List.of("rolling_back"), QUICK),
                 new Case("an abort before the start withdraws the deployment", d -> d.abortRequested = "aborted by ana",
                         live("blue", ready("cart-blue", OLD, 4)), List.of(), false, Status.ROLLED_BACK, Phase.DONE, List.of(),
                         List.of("rolled_back"), null),
