@@ -38,12 +38,12 @@ class RegistryMonitoringIT {
 
     @Test
     void registryStatusFollowsMonitoringAndHistoryComesFromIt() throws Exception {
+        String name = "checkout-" + UUID.randomUUID().toString().substring(0, 8);
         try (TargetServer target = TargetServer.start();
                 ServiceProcess monitoring = ServiceProcess.start("monitoring-service", "monitoring", TestPlatform.settings(
                         "monitoring", true));
                 ServiceProcess registry = ServiceProcess.start("registry-service", "registry", registrySettings(monitoring));
-                ServiceProcess alerting = ServiceProcess.start("alerting-service", "alerting", alertingSettings(target))) {
-            String name = "checkout-" + UUID.randomUUID().toString().substring(0, 8);
+                ServiceProcess alerting = ServiceProcess.start("alerting-service", "alerting", alertingSettings(target, name))) {
             String registration = JSON.writeValueAsString(Map.of("name", name, "url", target.url(name), "environment",
                     "production", "version", "2.1.0", "health_check",
                     Map.of("interval_seconds", 5, "timeout_seconds", 2, "failure_threshold", 1, "success_threshold", 1)));
@@ -93,8 +93,12 @@ class RegistryMonitoringIT {
         return JSON.readTree(registry.get("/services/" + id, TOKEN).body()).get("status").asText();
     }
 
-    /** Alerting with its channel and routing as code: every alert to a webhook on the target server, at once. */
-    private static Map<String, String> alertingSettings(TargetServer target) throws IOException {
+    /**
+     * Alerting with its channel and routing as code: the alerts of this test's service to a webhook
+     * on the target server, at once. Only those: the system tests share one broker, and an alert
+     * another test's events cause is no concern of this one.
+     */
+    private static Map<String, String> alertingSettings(TargetServer target, String service) throws IOException {
         target.respond(ALERT_HOOK, Behavior.healthy());
         Path config = Files.createTempFile("alerting-config", ".yaml");
         Files.writeString(config, """
@@ -104,9 +108,11 @@ class RegistryMonitoringIT {
                     settings: {url: "%s"}
                 routing:
                   route:
-                    channels: [system-test-hook]
-                    group_wait: 0s
-                """.formatted(target.url(ALERT_HOOK)));
+                    routes:
+                      - matchers: ['service="%s"']
+                        channels: [system-test-hook]
+                        group_wait: 0s
+                """.formatted(target.url(ALERT_HOOK), service));
         config.toFile().deleteOnExit();
         Map<String, String> settings = TestPlatform.settings("alerting", true);
         settings.put("alerting.config-file", config.toString());
