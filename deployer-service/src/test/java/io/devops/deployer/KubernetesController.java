@@ -8,10 +8,13 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 
 /**
- * Plays Kubernetes' Deployment controller against fabric8's mock API server (CRUD mode has none):
- * a Deployment whose spec it has not seen yet gets a status saying every replica is updated and
+ * Plays Kubernetes' Deployment controller against fabric8's mock API server (CRUD mode has none),
+ * from a watch, as the real one does: a Deployment whose spec it has not seen yet gets a status saying every replica is updated and
  * available, unless its image is one {@link #neverReady} names; those get the condition the real
  * controller sets when the progress deadline passes.
  */
@@ -19,14 +22,23 @@ final class KubernetesController implements AutoCloseable {
     private final KubernetesClient client;
     private final Set<String> brokenImages = ConcurrentHashMap.newKeySet();
     private final Set<String> heldImages = ConcurrentHashMap.newKeySet();
-    private final Thread loop;
-    private volatile boolean running = true;
+    private final Watch watch;
 
     KubernetesController(KubernetesClient client) {
         this.client = client;
-        this.loop = new Thread(this::run, "fake-deployment-controller");
-        this.loop.setDaemon(true);
-        this.loop.start();
+        this.watch = client.apps().deployments().inAnyNamespace().watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Deployment deployment) {
+                if (action == Action.ADDED || action == Action.MODIFIED) {
+                    reconcileQuietly(deployment);
+                }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+                // closed by the test, or the mock server stopping with it
+            }
+        });
     }
 
     /** Pods of this image never become ready: the rollout exceeds its progress deadline. */
@@ -41,20 +53,14 @@ final class KubernetesController implements AutoCloseable {
 
     void release(String image) {
         heldImages.remove(image);
+        client.apps().deployments().inAnyNamespace().list().getItems().forEach(this::reconcileQuietly);
     }
 
-    private void run() {
-        while (running) {
-            try {
-                for (Deployment deployment : client.apps().deployments().inAnyNamespace().list().getItems()) {
-                    reconcile(deployment);
-                }
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                // The mock server may answer a conflict while the deployer edits the same object: try again.
-            }
+    private void reconcileQuietly(Deployment deployment) {
+        try {
+            reconcile(deployment);
+        } catch (RuntimeException e) {
+            // A conflict with the deployer's own edit: that edit's event brings the Deployment back here.
         }
     }
 
@@ -90,7 +96,6 @@ final class KubernetesController implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        loop.interrupt();
+        watch.close();
     }
 }
