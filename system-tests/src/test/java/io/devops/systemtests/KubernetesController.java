@@ -1,6 +1,5 @@
 package io.devops.systemtests;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -10,6 +9,9 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 
 /**
  * Plays Kubernetes' Deployment controller against fabric8's mock API server (CRUD mode has none):
@@ -21,14 +23,31 @@ final class KubernetesController implements AutoCloseable {
     private final KubernetesClient client;
     private final Map<String, Consumer<Boolean>> canaryWatchers = new ConcurrentHashMap<>();
     private final Map<String, Boolean> canaryReady = new ConcurrentHashMap<>();
-    private final Thread loop;
-    private volatile boolean running = true;
+    private final Watch watch;
 
     KubernetesController(KubernetesClient client) {
         this.client = client;
-        this.loop = new Thread(this::run, "fake-deployment-controller");
-        this.loop.setDaemon(true);
-        this.loop.start();
+        this.watch = client.apps().deployments().inAnyNamespace().watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Deployment deployment) {
+                try {
+                    boolean gone = action == Action.DELETED;
+                    DeploymentStatus status = gone ? null : reconcile(deployment);
+                    String name = deployment.getMetadata().getName();
+                    if (name.endsWith("-canary")) {
+                        canaryChanged(name.substring(0, name.length() - "-canary".length()),
+                                !gone && status.getReadyReplicas() != null && status.getReadyReplicas() > 0);
+                    }
+                } catch (RuntimeException e) {
+                    // A conflict with the deployer's own edit: that edit's event brings the Deployment back here.
+                }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+                // closed by the test, or the mock server stopping with it
+            }
+        });
     }
 
     /** Calls {@code watcher} with true once {@code <app>-canary} has ready replicas, with false once it has none or is gone. */
@@ -37,30 +56,10 @@ final class KubernetesController implements AutoCloseable {
         canaryWatchers.put(app, watcher);
     }
 
-    private void run() {
-        while (running) {
-            try {
-                Map<String, Boolean> ready = new HashMap<>();
-                for (Deployment deployment : client.apps().deployments().inAnyNamespace().list().getItems()) {
-                    DeploymentStatus status = reconcile(deployment);
-                    String name = deployment.getMetadata().getName();
-                    if (name.endsWith("-canary")) {
-                        ready.put(name.substring(0, name.length() - "-canary".length()),
-                                status.getReadyReplicas() != null && status.getReadyReplicas() > 0);
-                    }
-                }
-                canaryWatchers.forEach((app, watcher) -> {
-                    boolean now = ready.getOrDefault(app, false);
-                    if (!Boolean.valueOf(now).equals(canaryReady.put(app, now))) {
-                        watcher.accept(now);
-                    }
-                });
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                // The mock server may answer a conflict while the deployer edits the same object: try again.
-            }
+    private void canaryChanged(String app, boolean ready) {
+        Consumer<Boolean> watcher = canaryWatchers.get(app);
+        if (watcher != null && !Boolean.valueOf(ready).equals(canaryReady.put(app, ready))) {
+            watcher.accept(ready);
         }
     }
 
@@ -86,7 +85,6 @@ final class KubernetesController implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        loop.interrupt();
+        watch.close();
     }
 }
