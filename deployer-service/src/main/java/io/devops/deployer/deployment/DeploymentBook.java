@@ -119,7 +119,7 @@ public class DeploymentBook {
     @WithSpan("deployer.promote")
     public Uni<DeploymentView> promote(@SpanAttribute("deployment.id") UUID id, boolean full, String actor) {
         return steer(id, deployment -> {
-            if (!deployment.active() || deployment.status == Status.ROLLING_BACK || deployment.abortRequested != null) {
+            if (!steerable(deployment)) {
                 throw ProblemException.conflict("deployment " + id + " is " + describe(deployment) + ": there is nothing to promote");
             }
             deployment.promoteRequested = full ? "full" : "step";
@@ -132,7 +132,7 @@ public class DeploymentBook {
     @WithSpan("deployer.pause")
     public Uni<DeploymentView> pause(@SpanAttribute("deployment.id") UUID id, String actor) {
         return steer(id, deployment -> {
-            if (!deployment.active() || deployment.status == Status.ROLLING_BACK || deployment.abortRequested != null) {
+            if (!steerable(deployment)) {
                 throw ProblemException.conflict("deployment " + id + " is " + describe(deployment) + ": there is nothing to pause");
             }
             deployment.hold = true;
@@ -144,7 +144,7 @@ public class DeploymentBook {
     @WithSpan("deployer.resume")
     public Uni<DeploymentView> resume(@SpanAttribute("deployment.id") UUID id, String actor) {
         return steer(id, deployment -> {
-            if (!deployment.active() || deployment.status == Status.ROLLING_BACK || deployment.abortRequested != null) {
+            if (!steerable(deployment)) {
                 throw ProblemException.conflict("deployment " + id + " is " + describe(deployment) + ": there is nothing to resume");
             }
             if (!deployment.hold && deployment.status != Status.PAUSED) {
@@ -163,7 +163,7 @@ public class DeploymentBook {
     @WithSpan("deployer.abort")
     public Uni<DeploymentView> abort(@SpanAttribute("deployment.id") UUID id, String actor) {
         return steer(id, deployment -> {
-            if (!deployment.active() || deployment.status == Status.ROLLING_BACK || deployment.abortRequested != null) {
+            if (!steerable(deployment)) {
                 throw ProblemException.conflict("deployment " + id + " is " + describe(deployment) + ": there is nothing to abort");
             }
             deployment.abortRequested = "aborted" + (actor == null ? "" : " by " + actor);
@@ -415,6 +415,11 @@ public class DeploymentBook {
     private static boolean oneActiveViolated(Throwable failure) {
         return failure instanceof PgException pg && "23505".equals(pg.getSqlState())
                 && pg.getMessage() != null && pg.getMessage().contains("deployment_one_active");
+    }
+
+    /** Whether a person can still change the rollout's course: it is in flight and not on its way back. */
+    private static boolean steerable(Deployment deployment) {
+        return deployment.active() && deployment.status != Status.ROLLING_BACK && deployment.abortRequested == null;
     }
 
     private static String describe(Deployment deployment) {

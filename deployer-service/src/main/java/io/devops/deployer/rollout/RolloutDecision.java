@@ -136,12 +136,9 @@ public final class RolloutDecision {
         }
         String watched = watchedWorkload(d, plan.app);
         Workload workload = plan.in.cluster().workload(watched).orElse(null);
-        if (workload == null) {
-            return fail(plan, "the Deployment " + watched + " is gone from " + d.namespace, false);
-        }
-        if (workload.deadlineExceeded()) {
-            return fail(plan, watched + " did not roll out within " + d.spec.progressDeadlineSeconds() + "s"
-                    + (workload.message() == null ? "" : ": " + workload.message()), false);
+        String failure = notRollingOut(d, watched, workload);
+        if (failure != null) {
+            return fail(plan, failure, false);
         }
         if (!workload.rolledOut()) {
             return plan.recheck(poll);
@@ -214,18 +211,27 @@ public final class RolloutDecision {
         }
         String stable = Manifests.stableName(plan.app, d.activeColor);
         Workload workload = plan.in.cluster().workload(stable).orElse(null);
-        if (workload == null) {
-            return fail(plan, "the Deployment " + stable + " is gone from " + d.namespace, false);
-        }
-        if (workload.deadlineExceeded()) {
-            return fail(plan, stable + " did not roll out within " + d.spec.progressDeadlineSeconds() + "s"
-                    + (workload.message() == null ? "" : ": " + workload.message()), false);
+        String failure = notRollingOut(d, stable, workload);
+        if (failure != null) {
+            return fail(plan, failure, false);
         }
         if (!workload.rolledOut()) {
             return plan.recheck(poll);
         }
         plan.act(new ClusterAction.Delete(Manifests.canaryName(plan.app)));
         return succeed(plan);
+    }
+
+    /** Why the Deployment {@code name} will not roll out (gone, or past its progress deadline); null while it may. */
+    private static String notRollingOut(Deployment d, String name, Workload workload) {
+        if (workload == null) {
+            return "the Deployment " + name + " is gone from " + d.namespace;
+        }
+        if (workload.deadlineExceeded()) {
+            return name + " did not roll out within " + d.spec.progressDeadlineSeconds() + "s"
+                    + (workload.message() == null ? "" : ": " + workload.message());
+        }
+        return null;
     }
 
     private RolloutPlan rollback(Plan plan) {
